@@ -1,0 +1,25 @@
+"""The REST API under /api/v1/: one router per app, the OpenAPI schema and Swagger UI.
+
+The schema and its UI are readable without login (they describe, they hold no data); every
+data endpoint needs a session or a token.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+
+from zhiyang.core.api.views import ObtainTokenView
+
+schema_view = SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[])
+docs_view = SpectacularSwaggerView.as_view(
+    url_name="api-schema", permission_classes=[AllowAny], authentication_classes=[]
+)
+
+urlpatterns = [
+    path("schema/", login_not_required(schema_view), name="api-schema"),
+    path("docs/", login_not_required(docs_view), name="api-docs"),
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("core/", include("zhiyang.core.api.urls")),
+    path("network/", include("zhiyang.network.api.urls")),
+]

@@ -1,0 +1,9 @@
+"""Pagination for every list: ``?page=N&page_size=M`` (at most 1000 a page)."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000

@@ -1,0 +1,58 @@
+"""The base of every model viewset: scoped querysets and audited writes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from rest_framework import viewsets
+from rest_framework.serializers import BaseSerializer
+
+from zhiyang.core import services
+from zhiyang.core.access import restrict
+from zhiyang.core.api.permissions import action_for
+
+
+class ScopedViewSetMixin:
+    """Restrict rows to the user's scope and role for the request's action.
+
+    Because the restriction is on the queryset, an object outside the scope answers 404,
+    exactly like one that does not exist. Writes go through ``service_*`` hooks, which
+    default to the generic audited services and are overridden by domain viewsets.
+    """
+
+    queryset: models.QuerySet[Any]
+    request: Any
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        base = super().get_queryset()  # type: ignore[misc]
+        return restrict(base, self.request.user, action_for(self.request, self))
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        serializer.instance = self.service_create(data=serializer.validated_data)
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        assert serializer.instance is not None
+        serializer.instance = self.service_update(
+            obj=serializer.instance, data=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        self.service_delete(obj=instance)
+
+    def service_create(self, *, data: dict[str, Any]) -> models.Model:
+        return services.create_object(user=self.request.user, model=self.queryset.model, data=data)
+
+    def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
+        return services.update_object(user=self.request.user, obj=obj, data=data)
+
+    def service_delete(self, *, obj: models.Model) -> None:
+        services.delete_object(user=self.request.user, obj=obj)
+
+
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):  # type: ignore[misc]
+    """A read-write model viewset inside the permission matrix and organisation scope."""
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[misc]
+    """A read-only model viewset inside the permission matrix and organisation scope."""

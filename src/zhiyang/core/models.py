@@ -1,0 +1,140 @@
+"""Users, organisations (the unit of row-level scope), the audit log and login attempts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhiyang.core import roles
+from zhiyang.core.choices import AuditAction, Role
+
+
+class Organisation(models.Model):
+    """A maintenance organisation; its districts and routes are the scope of its users.
+
+    A user sees a row when it lies in one of the organisation's districts or on one of its
+    routes (each model says how in ``scope_q``). ``whole_network`` is for a head office or a
+    provincial bureau that oversees everything.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    whole_network = models.BooleanField(
+        _("whole network"),
+        default=False,
+        help_text=_("Its users see every district and route."),
+    )
+    districts = models.ManyToManyField(
+        "network.District", blank=True, related_name="organisations", verbose_name=_("districts")
+    )
+    routes = models.ManyToManyField(
+        "network.Route", blank=True, related_name="organisations", verbose_name=_("routes")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person using Zhiyang, with one role and one organisation."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.VIEWER)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisation"),
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Administrators use Django's admin site; nobody else needs staff status.
+        self.is_staff = self.is_superuser or self.role == Role.ADMIN
+        super().save(*args, **kwargs)
+
+    def may(self, resource: str, action: str) -> bool:
+        """True if the permission matrix lets this user do ``action`` on ``resource``."""
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        return roles.allows(self.role, resource, action)
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Django's permission check (the admin site uses it) answered by the matrix."""
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        app_label, _dot, codename = perm.partition(".")
+        action, _sep, model_name = codename.partition("_")
+        return roles.allows(self.role, f"{app_label}.{model_name}", action)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        grants = roles.matrix().get(self.role, {})
+        return any(
+            actions and (pattern == "*" or pattern.partition(".")[0] == app_label)
+            for pattern, actions in grants.items()
+        )
+
+
+class AuditLog(models.Model):
+    """One row per create, update or delete: who, when, and the object before and after."""
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("user")
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    resource = models.CharField(_("resource"), max_length=100, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+    def changed_fields(self) -> list[str]:
+        """Names of the fields whose value differs between before and after."""
+        before, after = self.before or {}, self.after or {}
+        return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+class LoginAttempt(models.Model):
+    """A login attempt, kept to limit guessing (see core/login.py)."""
+
+    time = models.DateTimeField(auto_now_add=True, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-time"]
+        verbose_name = _("login attempt")
+        verbose_name_plural = _("login attempts")

@@ -1,0 +1,83 @@
+"""Generic audited writes. Domain services build on these; views never save directly.
+
+Each function is keyword-only, runs in one transaction and writes the audit row in it, so a
+change and its audit entry land together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from zhiyang.core import audit
+from zhiyang.core.access import restrict
+from zhiyang.core.choices import AuditAction
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _assign(obj: models.Model, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Set plain fields on ``obj``; return the many-to-many values for after the save."""
+    many: dict[str, Any] = {}
+    m2m_names = {f.name for f in obj._meta.many_to_many}
+    for name, value in data.items():
+        if name in m2m_names:
+            many[name] = value
+        else:
+            setattr(obj, name, value)
+    return many
+
+
+def ensure_in_scope(*, user: Any, obj: models.Model, action: str) -> None:
+    """Refuse a write that would leave ``obj`` outside the user's scope (rolls back).
+
+    ``user=None`` is the system itself (commands, imports run by an operator).
+    """
+    if user is None:
+        return
+    if not restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists():
+        raise ValidationError(_("This change would put the object outside your scope."))
+
+
+def create_object(*, user: Any, model: type[M], data: Mapping[str, Any]) -> M:
+    """Create, validate and save a ``model`` from ``data``; audited."""
+    with transaction.atomic():
+        obj = model()
+        many = _assign(obj, data)
+        obj.full_clean(validate_unique=True)
+        obj.save()
+        for name, value in many.items():
+            getattr(obj, name).set(value)
+        ensure_in_scope(user=user, obj=obj, action="add")
+        audit.record(
+            user=user, action=AuditAction.CREATE, obj=obj, before=None, after=audit.snapshot(obj)
+        )
+    return obj
+
+
+def update_object(*, user: Any, obj: M, data: Mapping[str, Any]) -> M:
+    """Apply ``data`` to ``obj``, validate and save; audited with before and after."""
+    with transaction.atomic():
+        before = audit.snapshot(obj)
+        many = _assign(obj, data)
+        obj.full_clean(validate_unique=True)
+        obj.save()
+        for name, value in many.items():
+            getattr(obj, name).set(value)
+        ensure_in_scope(user=user, obj=obj, action="change")
+        after = audit.snapshot(obj)
+        if after != before:
+            audit.record(user=user, action=AuditAction.UPDATE, obj=obj, before=before, after=after)
+    return obj
+
+
+def delete_object(*, user: Any, obj: models.Model) -> None:
+    """Delete ``obj``; audited with its last state."""
+    with transaction.atomic():
+        before = audit.snapshot(obj)
+        audit.record(user=user, action=AuditAction.DELETE, obj=obj, before=before, after=None)
+        obj.delete()

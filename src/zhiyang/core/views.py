@@ -1,0 +1,74 @@
+"""Core pages: login, public health check, audit log and permission matrix for admins."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+import zhiyang
+from zhiyang.core import roles
+from zhiyang.core.access import restrict
+from zhiyang.core.choices import Action, Role
+from zhiyang.core.filters import AuditLogFilter
+from zhiyang.core.forms import LimitedAuthenticationForm
+from zhiyang.core.models import AuditLog
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    """Django's login view with attempt limiting."""
+
+    form_class = LimitedAuthenticationForm
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+@login_not_required
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Public liveness and database check for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not healthy", reported as such
+        database = "unavailable"
+    healthy = database == "ok"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "database": database, "version": zhiyang.__version__},
+        status=200 if healthy else 503,
+    )
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit trail, filterable, for roles granted ``core.auditlog``."""
+    if not request.user.may("core.auditlog", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    queryset = restrict(AuditLog.objects.select_related("user"), request.user, "view")
+    filterset = AuditLogFilter(request.GET, queryset=queryset)
+    entries = filterset.qs[:200]
+    return render(request, "core/audit_log.html", {"filter": filterset, "entries": entries})
+
+
+def permission_matrix(request: HttpRequest) -> HttpResponse:
+    """The permission matrix as a table: which role may do what."""
+    resources = sorted({res for grants in roles.matrix().values() for res in grants})
+    rows = [
+        {
+            "role": role,
+            "cells": [
+                [a.label for a in Action if roles.allows(role.value, res, a.value)]
+                for res in resources
+            ],
+        }
+        for role in Role
+    ]
+    return render(request, "core/permissions.html", {"resources": resources, "rows": rows})

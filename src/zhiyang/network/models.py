@@ -1,0 +1,138 @@
+"""Districts, routes and sections: the road network everything else refers to.
+
+Chainage (桩号) is stored in metres (``start_m``, ``end_m``) and shown as ``K12+345.6``.
+Geometry is GeoJSON in WGS 84 (longitude, latitude); distances are computed in a projected
+CRS (network/linref.py).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from zhiyang.core.access import Scope
+from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
+
+
+class District(models.Model):
+    """A district or county (区/县) by its administrative division code (GB/T 2260)."""
+
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def scope_q(scope: Scope) -> Q:
+        return Q(pk__in=scope.district_ids) | Q(sections__route_id__in=scope.route_ids)
+
+
+class Route(models.Model):
+    """A numbered highway (G208, S203) between two chainages, with its centre-line geometry.
+
+    ``geometry`` is a GeoJSON LineString from ``start_m`` to ``end_m``; chainage along it is
+    calibrated linearly between the two ends (network/linref.py).
+    """
+
+    code = models.CharField(_("route code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    admin_level = models.CharField(_("administrative level"), max_length=16, choices=AdminLevel.choices)
+    tech_class = models.CharField(_("technical class"), max_length=16, choices=TechClass.choices)
+    pavement = models.CharField(_("pavement"), max_length=16, choices=Pavement.choices)
+    start_m = models.FloatField(_("start chainage (m)"), default=0.0)
+    end_m = models.FloatField(_("end chainage (m)"))
+    geometry = models.JSONField(_("geometry"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("route")
+        verbose_name_plural = _("routes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_m__gt=F("start_m")), name="route_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def length_m(self) -> float:
+        return self.end_m - self.start_m
+
+    @staticmethod
+    def scope_q(scope: Scope) -> Q:
+        return Q(pk__in=scope.route_ids) | Q(sections__district_id__in=scope.district_ids)
+
+    def clean(self) -> None:
+        if self.end_m is not None and self.start_m is not None and self.end_m <= self.start_m:
+            raise ValidationError({"end_m": _("The end chainage must be after the start.")})
+
+
+class Section(models.Model):
+    """A stretch of a route with uniform attributes, inside one district."""
+
+    route = models.ForeignKey(
+        Route, on_delete=models.CASCADE, related_name="sections", verbose_name=_("route")
+    )
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.BOTH
+    )
+    start_m = models.FloatField(_("start chainage (m)"))
+    end_m = models.FloatField(_("end chainage (m)"))
+    lanes = models.PositiveSmallIntegerField(_("lanes"), default=2)
+    width_m = models.FloatField(_("carriageway width (m)"))
+    pavement = models.CharField(_("pavement"), max_length=16, choices=Pavement.choices)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="sections", verbose_name=_("district")
+    )
+    geometry = models.JSONField(_("geometry"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["route__code", "direction", "start_m"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_m__gt=F("start_m")), name="section_end_after_start"
+            ),
+            models.CheckConstraint(condition=Q(width_m__gt=0), name="section_width_positive"),
+        ]
+        indexes = [models.Index(fields=["route", "direction", "start_m"])]
+
+    def __str__(self) -> str:
+        from zhiyang.network.chainage import format_chainage
+
+        return f"{self.route.code} {format_chainage(self.start_m)}–{format_chainage(self.end_m)}"
+
+    @property
+    def length_m(self) -> float:
+        return self.end_m - self.start_m
+
+    @staticmethod
+    def scope_q(scope: Scope) -> Q:
+        return Q(route_id__in=scope.route_ids) | Q(district_id__in=scope.district_ids)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.start_m is not None and self.end_m is not None and self.end_m <= self.start_m:
+            errors["end_m"] = _("The end chainage must be after the start.")
+        if self.route_id is not None and self.start_m is not None and self.end_m is not None:
+            route = self.route
+            tolerance_m = 0.5
+            if self.start_m < route.start_m - tolerance_m or self.end_m > route.end_m + tolerance_m:
+                errors["start_m"] = _("The section must lie within the route's chainage range.")
+        if self.width_m is not None and self.width_m <= 0:
+            errors["width_m"] = _("The width must be positive.")
+        if errors:
+            raise ValidationError(errors)

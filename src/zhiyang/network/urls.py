@@ -1,0 +1,9 @@
+from django.urls import path
+
+from zhiyang.network import views
+
+app_name = "network"
+urlpatterns = [
+    path("routes/", views.route_list, name="route-list"),
+    path("routes/<str:code>/", views.route_detail, name="route-detail"),
+]
