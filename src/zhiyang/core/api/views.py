@@ -26,6 +26,13 @@ class Locked(exceptions.APIException):
     default_code = "locked"
 
 
+class BadCredentials(exceptions.APIException):
+    """401 even though this view has no authentication classes (DRF would answer 403)."""
+
+    status_code = 401
+    default_code = "authentication_failed"
+
+
 class ObtainTokenView(APIView):
     """Exchange a username and password for an API token (same lockout as the login page)."""
 
@@ -51,7 +58,7 @@ class ObtainTokenView(APIView):
         user = authenticate(request._request, username=username, password=password)
         login.note_attempt(username=username, address=address, succeeded=user is not None)
         if user is None:
-            raise exceptions.AuthenticationFailed(_("Wrong username or password."))
+            raise BadCredentials(_("Wrong username or password."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

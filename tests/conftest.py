@@ -1,0 +1,86 @@
+"""Fixtures shared by every test module: users by role and organisation, API clients, a
+small two-district network."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from zhiyang.core.choices import Role
+from zhiyang.core.models import Organisation, User
+from zhiyang.network.models import District, Route, Section
+
+_serial = itertools.count(1)
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    """Factory: ``make_user(role="engineer", organisation=org, **fields)``."""
+
+    def make(
+        role: str = Role.VIEWER,
+        organisation: Organisation | None = None,
+        password: str = PASSWORD,
+        **fields: Any,
+    ) -> User:
+        username = fields.pop("username", f"{role}-{next(_serial)}")
+        user = User(username=username, role=role, organisation=organisation, **fields)
+        user.set_password(password)
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def api_client_for() -> Callable[[User | None], APIClient]:
+    """Factory: an APIClient authenticated as ``user`` (anonymous for None)."""
+
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def two_districts(db: Any) -> dict[str, Any]:
+    """Two districts, each with one route and one section, and an organisation per district.
+
+    Returns a dict with keys ``east``/``west`` (District), ``g1``/``s1`` (Route),
+    ``sec_east``/``sec_west`` (Section), ``org_east``/``org_west``/``org_all`` (Organisation).
+    """
+    east = District.objects.create(code="140221", name="阳高县", name_en="Yanggao")
+    west = District.objects.create(code="140226", name="左云县", name_en="Zuoyun")
+    g1 = Route.objects.create(
+        code="G109", name="京拉线", admin_level="national", tech_class="class1",
+        pavement="asphalt", start_m=0, end_m=10_000,
+        geometry={"type": "LineString", "coordinates": [[112.70, 40.01], [112.81, 40.02]]},
+    )
+    s1 = Route.objects.create(
+        code="S203", name="大浑线", admin_level="provincial", tech_class="class2",
+        pavement="asphalt", start_m=0, end_m=5_000,
+        geometry={"type": "LineString", "coordinates": [[113.75, 40.36], [113.80, 40.38]]},
+    )
+    sec_west = Section.objects.create(
+        route=g1, start_m=0, end_m=10_000, width_m=12, lanes=4, pavement="asphalt", district=west
+    )
+    sec_east = Section.objects.create(
+        route=s1, start_m=0, end_m=5_000, width_m=9, lanes=2, pavement="asphalt", district=east
+    )
+    org_east = Organisation.objects.create(code="east", name="East works")
+    org_east.districts.add(east)
+    org_west = Organisation.objects.create(code="west", name="West works")
+    org_west.districts.add(west)
+    org_all = Organisation.objects.create(code="all", name="Branch", whole_network=True)
+    return {
+        "east": east, "west": west, "g1": g1, "s1": s1, "sec_east": sec_east,
+        "sec_west": sec_west, "org_east": org_east, "org_west": org_west, "org_all": org_all,
+    }

@@ -1,0 +1,19 @@
+"""Settings for the test suite: the real settings in a throwaway data directory.
+
+Tests never touch a real data directory: each session gets its own (unless the caller set
+ZHIYANG_DATA_DIR), static files are served unhashed (no collectstatic needed) and passwords
+hash fast. Everything else, database URL included, comes from the environment as in
+production, so the same suite runs on SQLite and on PostgreSQL.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("ZHIYANG_DATA_DIR", tempfile.mkdtemp(prefix="zhiyang-test-"))
+os.environ.setdefault(
+    "ZHIYANG_STATIC_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+
+from zhiyang.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
