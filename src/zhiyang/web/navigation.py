@@ -1,11 +1,16 @@
-"""The navigation menu: only pages that exist, and only those the user's role may open."""
+"""The navigation menu: only pages that exist, and only those the user's role may open.
+
+Later modules add their pages to ``MENU``; an entry whose URL does not resolve yet (the
+page is not built) is left out rather than shown as a dead link.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import reverse
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -14,25 +19,75 @@ from django.utils.translation import gettext_lazy as _
 class NavItem:
     label: str | Promise
     url_name: str
-    resource: str | None  # matrix resource needed to see it; None = any signed-in user
+    # Matrix resource and action needed to see the entry; None = any signed-in user.
+    resource: str | None
     icon: str
+    group: str | Promise
+    action: str = "view"
+    staff_only: bool = False
 
+
+OVERVIEW = _("Overview")
+NETWORK = _("Road network")
+ADMINISTRATION = _("Administration")
 
 MENU: tuple[NavItem, ...] = (
-    NavItem(_("Dashboard"), "web:dashboard", None, "dashboard"),
-    NavItem(_("Map"), "web:map", "network.route", "map"),
-    NavItem(_("Routes"), "network:route-list", "network.route", "route"),
-    NavItem(_("Audit log"), "audit-log", "core.auditlog", "audit"),
-    NavItem(_("Permissions"), "permission-matrix", "core.user", "lock"),
+    NavItem(_("Dashboard"), "web:dashboard", None, "dashboard", OVERVIEW),
+    NavItem(_("Map"), "web:map", "network.section", "map", OVERVIEW),
+    NavItem(_("Routes"), "network:route-list", "network.route", "route", NETWORK),
+    NavItem(_("Import"), "network:import", "network.route", "upload", NETWORK, action="add"),
+    NavItem(_("Audit log"), "audit-log", "core.auditlog", "audit", ADMINISTRATION),
+    NavItem(_("Permissions"), "permission-matrix", "core.user", "lock", ADMINISTRATION),
+    NavItem(_("Admin site"), "admin:index", None, "settings", ADMINISTRATION, staff_only=True),
 )
 
 
-def menu_for(user: Any) -> list[dict[str, Any]]:
-    """Menu entries for ``user`` (empty when signed out)."""
+def _allowed(item: NavItem, user: Any) -> bool:
+    if item.staff_only and not user.is_staff:
+        return False
+    return item.resource is None or bool(user.may(item.resource, item.action))
+
+
+def menu_for(user: Any, current_url_name: str | None = None) -> list[dict[str, Any]]:
+    """Menu entries for ``user`` (empty when signed out), the current page marked active."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [
-        {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name, "icon": item.icon}
-        for item in MENU
-        if item.resource is None or user.may(item.resource, "view")
-    ]
+    entries = []
+    for item in MENU:
+        if not _allowed(item, user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # the page does not exist (yet)
+        entries.append(
+            {
+                "label": item.label,
+                "url": url,
+                "url_name": item.url_name,
+                "icon": item.icon,
+                "group": item.group,
+                "active": _is_active(item.url_name, current_url_name),
+            }
+        )
+    return entries
+
+
+def _is_active(url_name: str, current: str | None) -> bool:
+    """A list entry stays active on its detail pages (network:route-detail → Routes)."""
+    if not current:
+        return False
+    if current == url_name:
+        return True
+    namespace, _sep, name = url_name.rpartition(":")
+    cur_namespace, _sep, cur_name = current.rpartition(":")
+    return (
+        namespace == cur_namespace
+        and name.endswith("-list")
+        and cur_name.startswith(name.removesuffix("-list") + "-")
+    )
+
+
+def current_url_name(request: HttpRequest) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match else None

@@ -1,0 +1,146 @@
+"""Loading the reference demo: the Datong network, two organisations and a user per role.
+
+Everything here is idempotent: running it again changes nothing and duplicates nothing, except
+that demo users get their password reset to the demo password. Writes go through the audited
+services with ``user=None`` (the system).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from zhiyang.core import audit
+from zhiyang.core.choices import AuditAction, Role
+from zhiyang.core.models import Organisation, User
+from zhiyang.core.services import create_object, update_object
+from zhiyang.network.models import District
+
+DEFAULT_DEMO_PASSWORD = "zhiyang-demo"  # noqa: S105 - a documented demo password, not a secret
+
+BRANCH_CODE = "datong-branch"
+BRANCH_NAME = "大同公路养护分部"
+WORKS_AREA_CODE = "yanggao-tianzhen"
+WORKS_AREA_NAME = "阳高天镇工区"
+WORKS_AREA_DISTRICTS = ("140221", "140222")  # 阳高县, 天镇县
+SCOPED_VIEWER = "yanggao_viewer"
+
+
+def network_file() -> Path:
+    """The reference network (GeoJSON exchange format) shipped with the package."""
+    return Path(str(resources.files("zhiyang.demo").joinpath("data/network.geojson")))
+
+
+def demo_password() -> str:
+    """ZHIYANG_DEMO_PASSWORD, else the documented default."""
+    return os.environ.get("ZHIYANG_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+
+
+@dataclass
+class DemoUser:
+    username: str
+    role: str
+    organisation: str
+
+
+@dataclass
+class DemoSummary:
+    """What ``load_demo`` did, for printing."""
+
+    network: Any = None
+    organisations: list[str] = field(default_factory=list)
+    users: list[DemoUser] = field(default_factory=list)
+    password: str = ""
+
+
+def load_network(*, path: Path | None = None) -> Any:
+    """Import the reference network (districts and routes upserted, sections replaced)."""
+    from zhiyang.network.importexport import import_network_file
+
+    return import_network_file(path or network_file(), user=None)
+
+
+def _ensure_organisation(
+    *, code: str, name: str, districts: list[District], whole_network: bool = False
+) -> Organisation:
+    data: dict[str, Any] = {
+        "name": name,
+        "whole_network": whole_network,
+        "districts": districts,
+    }
+    org = Organisation.objects.filter(code=code).first()
+    if org is None:
+        return create_object(user=None, model=Organisation, data={"code": code, **data})
+    current = {d.pk for d in org.districts.all()}
+    if (
+        org.name != name
+        or org.whole_network != whole_network
+        or current != {d.pk for d in districts}
+    ):
+        org = update_object(user=None, obj=org, data=data)
+    return org
+
+
+def _ensure_user(*, username: str, role: str, organisation: Organisation, password: str) -> User:
+    """Create or reset a demo user; audited like any other change (password redacted)."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, role=role, organisation=organisation, is_active=True)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        audit.record(
+            user=None, action=AuditAction.CREATE, obj=user, before=None, after=audit.snapshot(user)
+        )
+        return user
+    before = audit.snapshot(user)
+    changed = (
+        user.role != role
+        or user.organisation_id != organisation.pk
+        or not user.is_active
+        or not user.check_password(password)
+    )
+    if changed:
+        user.role = role
+        user.organisation = organisation
+        user.is_active = True
+        if not user.check_password(password):
+            user.set_password(password)
+        user.save()
+        audit.record(
+            user=None,
+            action=AuditAction.UPDATE,
+            obj=user,
+            before=before,
+            after=audit.snapshot(user),
+        )
+    return user
+
+
+def load_demo(*, password: str | None = None, network_path: Path | None = None) -> DemoSummary:
+    """Load the network, the organisations and one user per role; safe to run again."""
+    password = password or demo_password()
+    summary = DemoSummary(password=password)
+    summary.network = load_network(path=network_path)
+    with transaction.atomic():
+        districts = list(District.objects.order_by("code"))
+        branch = _ensure_organisation(code=BRANCH_CODE, name=BRANCH_NAME, districts=districts)
+        works_area = _ensure_organisation(
+            code=WORKS_AREA_CODE,
+            name=WORKS_AREA_NAME,
+            districts=[d for d in districts if d.code in WORKS_AREA_DISTRICTS],
+        )
+        summary.organisations = [branch.name, works_area.name]
+        for role in Role.values:
+            _ensure_user(username=role, role=role, organisation=branch, password=password)
+            summary.users.append(DemoUser(role, role, branch.name))
+        _ensure_user(
+            username=SCOPED_VIEWER, role=Role.VIEWER, organisation=works_area, password=password
+        )
+        summary.users.append(DemoUser(SCOPED_VIEWER, Role.VIEWER, works_area.name))
+    return summary

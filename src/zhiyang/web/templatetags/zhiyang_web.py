@@ -1,0 +1,53 @@
+"""Template helpers of the UI shell: icons, JSON display, number formatting."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# Stroke icons (24×24, currentColor), drawn for Zhiyang; names are used by navigation.py.
+_ICONS: dict[str, str] = {
+    "dashboard": '<rect x="3" y="3" width="7" height="9" rx="1"/><rect x="14" y="3" width="7" '
+    'height="5" rx="1"/><rect x="14" y="12" width="7" height="9" rx="1"/><rect x="3" y="16" '
+    'width="7" height="5" rx="1"/>',
+    "map": '<path d="M9 4 3 6v14l6-2 6 2 6-2V4l-6 2-6-2z"/><path d="M9 4v14M15 6v14"/>',
+    "route": '<path d="M6 21 10 3M18 21 14 3"/><path d="M12 6v2M12 11v2M12 16v2"/>',
+    "upload": '<path d="M12 16V4M7 9l5-5 5 5"/><path d="M4 16v4h16v-4"/>',
+    "audit": '<path d="M8 3h8l4 4v14H4V3h4z"/><path d="M8 10h8M8 14h8M8 18h5"/>',
+    "lock": '<rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>',
+    "settings": '<circle cx="12" cy="12" r="3"/><path d="M12 2v3M12 19v3M2 12h3M19 12h3M4.9 '
+    '4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1 7 17M17 7l2.1-2.1"/>',
+    "menu": '<path d="M4 6h16M4 12h16M4 18h16"/>',
+    "close": '<path d="M6 6l12 12M18 6 6 18"/>',
+    "user": '<circle cx="12" cy="8" r="4"/><path d="M4 21c1-4 4-6 8-6s7 2 8 6"/>',
+    "globe": '<circle cx="12" cy="12" r="9"/><path d="M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 '
+    '15 0 18"/>',
+}
+
+
+@register.simple_tag
+def icon(name: str, size: int = 20) -> SafeString:
+    """An inline SVG icon, hidden from screen readers (the text next to it names it)."""
+    body = _ICONS.get(name, _ICONS["dashboard"])
+    return format_html(
+        '<svg class="icon" width="{}" height="{}" viewBox="0 0 24 24" fill="none" '
+        'stroke="currentColor" stroke-width="1.8" stroke-linecap="round" '
+        'stroke-linejoin="round" aria-hidden="true" focusable="false">{}</svg>',
+        size,
+        size,
+        mark_safe(body),  # noqa: S308 - constant markup defined above
+    )
+
+
+@register.filter
+def pretty_json(value: Any) -> str:
+    """Indented JSON for display in a <pre> (auto-escaped by the template)."""
+    if value is None:
+        return "—"
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
