@@ -60,13 +60,23 @@ def two_districts(db: Any) -> dict[str, Any]:
     east = District.objects.create(code="140221", name="阳高县", name_en="Yanggao")
     west = District.objects.create(code="140226", name="左云县", name_en="Zuoyun")
     g1 = Route.objects.create(
-        code="G109", name="京拉线", admin_level="national", tech_class="class1",
-        pavement="asphalt", start_m=0, end_m=10_000,
+        code="G109",
+        name="京拉线",
+        admin_level="national",
+        tech_class="class1",
+        pavement="asphalt",
+        start_m=0,
+        end_m=10_000,
         geometry={"type": "LineString", "coordinates": [[112.70, 40.01], [112.81, 40.02]]},
     )
     s1 = Route.objects.create(
-        code="S203", name="大浑线", admin_level="provincial", tech_class="class2",
-        pavement="asphalt", start_m=0, end_m=5_000,
+        code="S203",
+        name="大浑线",
+        admin_level="provincial",
+        tech_class="class2",
+        pavement="asphalt",
+        start_m=0,
+        end_m=5_000,
         geometry={"type": "LineString", "coordinates": [[113.75, 40.36], [113.80, 40.38]]},
     )
     sec_west = Section.objects.create(
@@ -81,6 +91,13 @@ def two_districts(db: Any) -> dict[str, Any]:
     org_west.districts.add(west)
     org_all = Organisation.objects.create(code="all", name="Branch", whole_network=True)
     return {
-        "east": east, "west": west, "g1": g1, "s1": s1, "sec_east": sec_east,
-        "sec_west": sec_west, "org_east": org_east, "org_west": org_west, "org_all": org_all,
+        "east": east,
+        "west": west,
+        "g1": g1,
+        "s1": s1,
+        "sec_east": sec_east,
+        "sec_west": sec_west,
+        "org_east": org_east,
+        "org_west": org_west,
+        "org_all": org_all,
     }

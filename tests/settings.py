@@ -14,6 +14,6 @@ os.environ.setdefault(
     "ZHIYANG_STATIC_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 
-from zhiyang.settings import *  # noqa: E402, F403
+from zhiyang.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -21,13 +21,18 @@ def test_zh_hans_catalogue_covers_every_marked_string(tmp_path):
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "vendor"))
     subprocess.run(
         ["django-admin", "makemessages", "-l", "zh_Hans", "--no-obsolete", "--no-location"],
-        cwd=copy, check=True, capture_output=True,
+        cwd=copy,
+        check=True,
+        capture_output=True,
         env={"PATH": str(Path(shutil.which("django-admin") or "").parent) + ":/usr/bin:/bin"},
     )
     po = (copy / "locale/zh_Hans/LC_MESSAGES/django.po").read_text()
     stats = subprocess.run(
         ["msgfmt", "--statistics", "-o", "/dev/null", "-"],
-        input=po, text=True, capture_output=True, check=True,
+        input=po,
+        text=True,
+        capture_output=True,
+        check=True,
     ).stderr
     assert "untranslated" not in stats and "fuzzy" not in stats, stats
 

@@ -65,7 +65,9 @@ def test_missing_and_forbidden_are_the_same_404(two_districts, make_user):
         access_object(Section.objects.all(), user, pk="not-a-number")
 
 
-def test_scope_is_computed_once_per_user_object(two_districts, make_user, django_assert_num_queries):
+def test_scope_is_computed_once_per_user_object(
+    two_districts, make_user, django_assert_num_queries
+):
     user = make_user(role="viewer", organisation=two_districts["org_east"])
     scope_of(user)
     with django_assert_num_queries(0):

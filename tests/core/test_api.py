@@ -88,7 +88,9 @@ def test_permission_matrix_over_every_endpoint(role, make_user, two_districts):
         resource = resource_of(model)
         listed = client.get(url)
         assert listed.status_code == (200 if roles.allows(role, resource, "view") else 403), (
-            role, url, listed.status_code,
+            role,
+            url,
+            listed.status_code,
         )
         created = client.post(url, {}, format="json")
         if url in READ_ONLY:

@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_create_update_delete_are_audited(make_user):
-    admin = make_user(role="admin", organisation=Organisation.objects.create(
-        code="hq", name="HQ", whole_network=True))
+    admin = make_user(
+        role="admin",
+        organisation=Organisation.objects.create(code="hq", name="HQ", whole_network=True),
+    )
     district = services.create_object(
         user=admin, model=District, data={"code": "140213", "name": "平城区"}
     )

@@ -13,13 +13,38 @@ pytestmark = pytest.mark.django_db
 
 ENDPOINTS = [url for url, _model in model_endpoints()]
 FIELD_NAMES = st.sampled_from(
-    ["code", "name", "route", "district", "start_m", "end_m", "width_m", "lanes", "pavement",
-     "direction", "geometry", "role", "organisation", "districts", "routes", "username", "id",
-     "tech_class", "admin_level", "page", "page_size", "ordering", "format", "q"]
+    [
+        "code",
+        "name",
+        "route",
+        "district",
+        "start_m",
+        "end_m",
+        "width_m",
+        "lanes",
+        "pavement",
+        "direction",
+        "geometry",
+        "role",
+        "organisation",
+        "districts",
+        "routes",
+        "username",
+        "id",
+        "tech_class",
+        "admin_level",
+        "page",
+        "page_size",
+        "ordering",
+        "format",
+        "q",
+    ]
 )
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=8,
 )
 BODIES = st.dictionaries(FIELD_NAMES, JSON_VALUES, max_size=8)
@@ -33,7 +58,9 @@ def admin_client(make_user, two_districts) -> APIClient:
     return client
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(url=st.sampled_from(ENDPOINTS), body=BODIES, query=QUERY)
 def test_random_writes_and_queries_never_500(admin_client, url, body, query):
     assert admin_client.get(url, query).status_code < 500

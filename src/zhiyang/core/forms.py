@@ -16,9 +16,7 @@ class LimitedAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked": _(
-            "Too many failed attempts. Wait a few minutes before trying again."
-        ),
+        "locked": _("Too many failed attempts. Wait a few minutes before trying again."),
     }
 
     def clean(self) -> dict[str, Any]:

@@ -138,3 +138,7 @@ class LoginAttempt(models.Model):
         ordering = ["-time"]
         verbose_name = _("login attempt")
         verbose_name_plural = _("login attempts")
+
+    def __str__(self) -> str:
+        outcome = "ok" if self.succeeded else "failed"
+        return f"{self.time:%Y-%m-%d %H:%M} {self.username} {outcome}"

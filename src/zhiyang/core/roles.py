@@ -19,7 +19,9 @@ ACTIONS = tuple(Action.values)
 @cache
 def matrix() -> dict[str, dict[str, frozenset[str]]]:
     """The matrix as {role: {resource pattern: actions}}, validated on first load."""
-    raw = tomllib.loads(resources.files("zhiyang.core").joinpath("data/permissions.toml").read_text())
+    raw = tomllib.loads(
+        resources.files("zhiyang.core").joinpath("data/permissions.toml").read_text()
+    )
     table = raw.get("roles", {})
     unknown_roles = set(table) - set(Role.values)
     if unknown_roles:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
 from zhiyang.core import roles
@@ -16,8 +14,16 @@ class UserSerializer(serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = [
-            "id", "username", "first_name", "last_name", "email", "role", "organisation",
-            "phone", "is_active", "permissions",
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "organisation",
+            "phone",
+            "is_active",
+            "permissions",
         ]
 
     def get_permissions(self, user: User) -> dict[str, list[str]]:
@@ -39,10 +45,17 @@ class AuditLogSerializer(serializers.ModelSerializer[AuditLog]):
     class Meta:
         model = AuditLog
         fields = [
-            "id", "time", "username", "action", "resource", "object_id", "object_repr",
-            "before", "after", "changed_fields",
+            "id",
+            "time",
+            "username",
+            "action",
+            "resource",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "changed_fields",
         ]
 
     def get_changed_fields(self, entry: AuditLog) -> list[str]:
         return entry.changed_fields()
-

@@ -28,9 +28,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", help=_("Login name."))
-        parser.add_argument(
-            "--role", required=True, help=_("One of: %s.") % ", ".join(Role.values)
-        )
+        parser.add_argument("--role", required=True, help=_("One of: %s.") % ", ".join(Role.values))
         parser.add_argument(
             "--organisation",
             default=None,
@@ -119,5 +117,9 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(
             _("Created user %(name)s (role %(role)s, organisation %(org)s).")
-            % {"name": user.username, "role": role, "org": organisation.code if organisation else "-"}
+            % {
+                "name": user.username,
+                "role": role,
+                "org": organisation.code if organisation else "-",
+            }
         )

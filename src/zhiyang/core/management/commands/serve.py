@@ -40,7 +40,9 @@ def ensure_static(stdout: Any = None) -> None:
     """Run ``collectstatic --noinput`` when the static files have not been collected."""
     if not static_ready():
         if stdout is not None:
-            stdout.write(_("Collecting static files into %(root)s ...") % {"root": settings.STATIC_ROOT})
+            stdout.write(
+                _("Collecting static files into %(root)s ...") % {"root": settings.STATIC_ROOT}
+            )
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
@@ -91,7 +93,8 @@ def run_server(
     pending = unapplied_migrations()
     if pending and stdout is not None:
         stdout.write(
-            _("Warning: %(n)d migration(s) not applied; run `zhiyang migrate` first.") % {"n": pending}
+            _("Warning: %(n)d migration(s) not applied; run `zhiyang migrate` first.")
+            % {"n": pending}
         )
     options = gunicorn_options(
         host=host, port=port, workers=workers or default_workers(), threads=threads, timeout=timeout
@@ -111,9 +114,10 @@ def run_server(
 
     if stdout is not None:
         shown = f"[{host}]" if ":" in host else host
-        stdout.write(_("Zhiyang is serving at http://%(host)s:%(port)d/ (Ctrl+C stops it)") % {
-            "host": shown, "port": port
-        })
+        stdout.write(
+            _("Zhiyang is serving at http://%(host)s:%(port)d/ (Ctrl+C stops it)")
+            % {"host": shown, "port": port}
+        )
     ZhiyangApplication().run()
 
 
