@@ -58,11 +58,11 @@ fresh_data_dir() { mktemp -d "$SCRATCH/data.XXXXXX"; }
 # 1. System packages (only as root, only when missing).
 # ---------------------------------------------------------------------------------------
 need_pkgs=()
-command -v pg_ctlcluster >/dev/null 2>&1 || need_pkgs+=(postgresql)
-[[ -x /usr/bin/chromium ]] || need_pkgs+=(chromium)
-[[ -d /usr/share/fonts/opentype/noto ]] && ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1 \
-    || need_pkgs+=(fonts-noto-cjk)
-command -v msgfmt >/dev/null 2>&1 || need_pkgs+=(gettext)
+if command -v dpkg >/dev/null 2>&1; then
+    for pkg in postgresql chromium fonts-noto-cjk gettext; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
+    done
+fi
 if ((${#need_pkgs[@]})); then
     if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
         say "Installing Debian packages: ${need_pkgs[*]}"

@@ -39,7 +39,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag instead
+CSRF_COOKIE_HTTPONLY = True  # htmx gets the token from hx-headers on <body>, not the cookie
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -63,7 +63,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 def permission_matrix(request: HttpRequest) -> HttpResponse:
-    """The permission matrix as a table: which role may do what."""
+    """The permission matrix as a table: which role may do what (for user administrators)."""
+    if not request.user.may("core.user", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied
     resources = sorted({res for grants in roles.matrix().values() for res in grants})
     rows = [
         {

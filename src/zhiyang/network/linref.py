@@ -36,7 +36,7 @@ class GeometryError(ValueError):
 
 def utm_epsg(lon: float, lat: float) -> int:
     """EPSG code of the WGS 84 / UTM zone containing (lon, lat), e.g. 32649 near Datong."""
-    zone = int(math.floor((lon + 180.0) / 6.0)) % 60 + 1
+    zone = math.floor((lon + 180.0) / 6.0) % 60 + 1
     return (32600 if lat >= 0 else 32700) + zone
 
 
@@ -227,9 +227,9 @@ def substring_coords(
     """Positions of the part of the line between two chainages (clipped to the line)."""
     line = project_line(coords)
     lo, hi = sorted((from_m, to_m))
-    a, b = (float(v) for v in np.clip(
-        _distance_along(line, start_m, end_m, [lo, hi]), 0.0, line.length
-    ))
+    a, b = (
+        float(v) for v in np.clip(_distance_along(line, start_m, end_m, [lo, hi]), 0.0, line.length)
+    )
     if b <= a:
         raise GeometryError("the chainage range does not overlap the line")
     cum = line.cumulative

@@ -158,9 +158,7 @@ def create_section(*, user: Any, data: Mapping[str, Any]) -> Section:
 
 def update_section(*, user: Any, section: Section, data: Mapping[str, Any]) -> Section:
     """Update a section (geometry re-derived); audited."""
-    return services.update_object(
-        user=user, obj=section, data=_section_data(data, current=section)
-    )
+    return services.update_object(user=user, obj=section, data=_section_data(data, current=section))
 
 
 def delete_section(*, user: Any, section: Section) -> None:

@@ -1,9 +1,150 @@
+"""Network pages: route list, route detail with its sections, import and export."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from zhiyang.core.access import access_object, restrict
+from zhiyang.network import importexport
+from zhiyang.network.api.views import export_response, template_response
+from zhiyang.network.chainage import format_chainage
+from zhiyang.network.filters import RouteFilter
+from zhiyang.network.forms import NetworkImportForm
+from zhiyang.network.models import Route, Section
 
 
+def _require(request: HttpRequest, resource: str, action: str) -> None:
+    if not request.user.may(resource, action):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@require_GET
 def route_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    """Routes in the user's scope, filterable, with length, districts and section counts."""
+    _require(request, "network.route", "view")
+    routes = restrict(Route.objects.all(), request.user, "view")
+    filterset = RouteFilter(request.GET, queryset=routes)
+    route_rows = list(filterset.qs.order_by("code"))
+    sections = restrict(
+        Section.objects.filter(route__in=[r.pk for r in route_rows]).select_related("district"),
+        request.user,
+        "view",
+    )
+    counts: dict[int, int] = defaultdict(int)
+    districts: dict[int, dict[str, str]] = defaultdict(dict)
+    for section in sections:
+        counts[section.route_id] += 1
+        districts[section.route_id][section.district.code] = section.district.name
+    rows = [
+        {
+            "route": route,
+            "length_km": route.length_m / 1000.0,
+            "districts": [districts[route.pk][c] for c in sorted(districts[route.pk])],
+            "sections": counts[route.pk],
+        }
+        for route in route_rows
+    ]
+    context = {
+        "filter": filterset,
+        "rows": rows,
+        "total_km": sum(r["length_km"] for r in rows),
+        "can_import": request.user.may("network.section", "add"),  # type: ignore[union-attr]
+    }
+    return render(request, "network/route_list.html", context)
 
 
+@require_GET
 def route_detail(request: HttpRequest, code: str) -> HttpResponse:
-    return HttpResponse("")
+    """One route (404 when missing or outside the scope) with its sections by chainage."""
+    route = access_object(Route.objects.all(), request.user, "view", code=code)
+    sections = restrict(
+        Section.objects.filter(route=route).select_related("district"), request.user, "view"
+    ).order_by("start_m", "direction")
+    rows = [
+        {
+            "section": s,
+            "start": format_chainage(s.start_m),
+            "end": format_chainage(s.end_m),
+            "length_km": s.length_m / 1000.0,
+        }
+        for s in sections
+    ]
+    geojson_url = reverse("section-geojson") + "?" + urlencode({"route": route.code})
+    context = {
+        "route": route,
+        "rows": rows,
+        "start": format_chainage(route.start_m),
+        "end": format_chainage(route.end_m),
+        "length_km": route.length_m / 1000.0,
+        "geojson_url": geojson_url,
+    }
+    return render(request, "network/route_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def network_import(request: HttpRequest) -> HttpResponse:
+    """Upload a network file; every error is listed by row and column, nothing half-done."""
+    _require(request, "network.section", "add")
+    errors: list[importexport.RowError] = []
+    summary: dict[str, Any] | None = None
+    if request.method == "POST":
+        form = NetworkImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = importexport.import_network_data(
+                    upload.read(), filename=upload.name, user=request.user
+                )
+            except importexport.ImportValidationError as exc:
+                errors = exc.errors
+                messages.error(
+                    request,
+                    _("The file has %(count)d errors; nothing was imported.")
+                    % {"count": len(errors)},
+                )
+            else:
+                summary = result.as_dict()
+                messages.success(request, _("The network file was imported."))
+                form = NetworkImportForm()
+    else:
+        form = NetworkImportForm()
+    summary_rows = None
+    if summary is not None:
+        labels = {
+            "districts_created": _("Districts created"),
+            "districts_updated": _("Districts updated"),
+            "routes_created": _("Routes created"),
+            "routes_updated": _("Routes updated"),
+            "sections_created": _("Sections created"),
+            "sections_deleted": _("Sections replaced"),
+            "sections_unchanged": _("Sections unchanged"),
+        }
+        summary_rows = [(labels[k], v) for k, v in summary.items()]
+    return render(
+        request,
+        "network/import.html",
+        {"form": form, "errors": errors, "summary_rows": summary_rows},
+    )
+
+
+@require_GET
+def network_export(request: HttpRequest) -> HttpResponse:
+    """Download the network in the user's scope (``?format=geojson|xlsx``) or the template
+    (``?format=template``)."""
+    _require(request, "network.section", "view")
+    kind = request.GET.get("format", "geojson")
+    if kind == "template":
+        return template_response()
+    if kind not in ("geojson", "xlsx"):
+        kind = "geojson"
+    return export_response(request.user, kind)

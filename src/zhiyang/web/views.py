@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
-from django.views.i18n import set_language as django_set_language
 
 from zhiyang.core.access import restrict, scope_of
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
@@ -46,7 +45,7 @@ def _in_scope(model: type[Route] | type[Section] | type[District], user: Any) ->
     return model.objects.filter(pk__in=scoped.values("pk")).order_by()
 
 
-def _bars(rows: list[tuple[str, float]]) -> dict[str, Any]:
+def _bars(rows: list[tuple[Any, float]]) -> dict[str, Any]:
     """Bar chart rows (largest first) with widths relative to the largest bar."""
     rows = sorted((r for r in rows if r[1] > 0), key=lambda r: -r[1])
     total_km = sum(km for _label, km in rows)
@@ -65,7 +64,7 @@ def _bars(rows: list[tuple[str, float]]) -> dict[str, Any]:
     }
 
 
-def _grouped_km(queryset: QuerySet[Any], field: str) -> dict[str, float]:
+def _grouped_km(queryset: QuerySet[Any], field: str) -> dict[Any, float]:
     rows = queryset.values(field).annotate(length_m=Sum(LENGTH_M)).order_by()
     return {row[field]: (row["length_m"] or 0.0) / 1000 for row in rows}
 
@@ -98,7 +97,9 @@ def network_kpis(user: Any) -> dict[str, Any]:
         "routes": routes.count(),
         "sections": sections.count(),
         "districts": _in_scope(District, user).count(),
-        "by_class": _bars([(label, by_class.get(value, 0.0)) for value, label in TechClass.choices]),
+        "by_class": _bars(
+            [(label, by_class.get(value, 0.0)) for value, label in TechClass.choices]
+        ),
         "by_level": _bars(
             [(label, by_level.get(value, 0.0)) for value, label in AdminLevel.choices]
         ),
@@ -106,7 +107,7 @@ def network_kpis(user: Any) -> dict[str, Any]:
             [(label, by_pavement.get(value, 0.0)) for value, label in Pavement.choices]
         ),
         "by_district": _bars(
-            [(district_names.get(pk, str(pk)), km) for pk, km in by_district_id.items()]
+            [(district_names.get(pk) or str(pk), km) for pk, km in by_district_id.items()]
         ),
     }
 
@@ -128,8 +129,3 @@ def network_map(request: HttpRequest) -> HttpResponse:
     if not request.user.may("network.section", "view"):  # type: ignore[union-attr]
         raise PermissionDenied
     return render(request, "web/map.html", {"geojson_url": sections_geojson_url()})
-
-
-# Django's set_language, open before login too: the login page offers the language switch,
-# and the login-required middleware would otherwise send an anonymous POST back to login.
-set_language = login_not_required(django_set_language)

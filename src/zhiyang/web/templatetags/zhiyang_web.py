@@ -41,7 +41,7 @@ def icon(name: str, size: int = 20) -> SafeString:
         'stroke-linejoin="round" aria-hidden="true" focusable="false">{}</svg>',
         size,
         size,
-        mark_safe(body),  # noqa: S308 - constant markup defined above
+        mark_safe(body),
     )
 
 

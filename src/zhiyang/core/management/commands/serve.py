@@ -74,6 +74,9 @@ def gunicorn_options(
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         "proc_name": "zhiyang",
         "limit_request_line": 8190,
+        # gunicorn >= 24 opens a control socket in $HOME by default; two servers run by one
+        # user would fight over it, and nothing of ours uses it.
+        "control_socket_disable": True,
     }
 
 
@@ -105,7 +108,8 @@ def run_server(
     class ZhiyangApplication(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             for key, value in options.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # older gunicorn lacks some settings
+                    self.cfg.set(key, value)
 
         def load(self) -> Any:
             from zhiyang.wsgi import application

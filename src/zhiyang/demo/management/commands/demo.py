@@ -27,7 +27,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         add_server_arguments(parser)
         parser.add_argument(
-            "--no-serve", action="store_true", help=_("Load the demo only; do not start the server.")
+            "--no-serve",
+            action="store_true",
+            help=_("Load the demo only; do not start the server."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -76,8 +78,11 @@ class Command(BaseCommand):
         )
         write(_("Organisations: %s") % ", ".join(summary.organisations))
         write("")
-        write(_("Log in at: %s") % url if not options["no_serve"] else
-              _("Start the server with `zhiyang serve`, then log in at: %s") % url)
+        write(
+            _("Log in at: %s") % url
+            if not options["no_serve"]
+            else _("Start the server with `zhiyang serve`, then log in at: %s") % url
+        )
         write(_("Password for every demo user: %s") % summary.password)
         write(_("Users (username = role):"))
         for user in summary.users:

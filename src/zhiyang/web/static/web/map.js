@@ -1,0 +1,190 @@
+/* Zhiyang network maps.
+ *
+ * Draws every <div class="map" data-geojson-url="..."> on the page with Leaflet (served
+ * locally; loaded on demand only when a page has a map). Optional attributes:
+ *   data-tile-url, data-tile-attribution  XYZ tiles; without them a plain background
+ *   data-legend-target="ID"              fill element #ID with a legend by route
+ *   data-route-url="/network/routes/__CODE__/"  link popups to the route page
+ * Lines are coloured by the feature's `color` property, else by route. After drawing, the
+ * div gets data-layers-drawn="N" (browser tests wait for it); window.zhiyangMaps lists maps.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var cfg = script ? script.dataset : {};
+  var PALETTE = [
+    "#1b6ac9", "#d9480f", "#2b8a3e", "#862e9c", "#c2255c", "#0b7285",
+    "#e67700", "#5c7cfa", "#5f3dc4", "#087f5b", "#a61e4d", "#364fc7"
+  ];
+  window.zhiyangMaps = window.zhiyangMaps || [];
+
+  function text(key, fallback) { return (cfg && cfg[key]) || fallback; }
+
+  function esc(value) {
+    return String(value == null ? "" : value).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function loadLeaflet(callback) {
+    if (window.L) { callback(); return; }
+    if (cfg.leafletCss && !document.querySelector('link[data-leaflet]')) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = cfg.leafletCss;
+      link.setAttribute("data-leaflet", "");
+      document.head.appendChild(link);
+    }
+    var tag = document.createElement("script");
+    tag.src = cfg.leafletJs;
+    tag.onload = callback;
+    document.head.appendChild(tag);
+  }
+
+  function fetchAll(url, features, done, fail) {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        var page = data.features || (data.results && data.results.features) || data.results || [];
+        features.push.apply(features, page);
+        if (data.next) fetchAll(data.next, features, done, fail);
+        else done(features);
+      })
+      .catch(fail);
+  }
+
+  function routeKey(props) { return props.route || props.code || ""; }
+
+  function colourFor(routes) {
+    var codes = Object.keys(routes).sort();
+    var colours = {};
+    codes.forEach(function (code, i) { colours[code] = PALETTE[i % PALETTE.length]; });
+    return colours;
+  }
+
+  var labels = null;
+  function label(kind, value) {
+    if (labels === null) {
+      var node = document.getElementById("zhiyang-map-labels");
+      try { labels = node ? JSON.parse(node.textContent) : {}; } catch (e) { labels = {}; }
+    }
+    return (labels[kind] && labels[kind][value]) || value;
+  }
+
+  function popupHtml(props, routeUrl) {
+    var code = routeKey(props);
+    var title = esc(code) + (props.route_name ? " " + esc(props.route_name) : "");
+    var html = '<div class="map-popup"><div class="map-popup-title">' + title + "</div><dl>";
+    if (props.start || props.end) {
+      html += "<dt>" + esc(text("textChainage", "Chainage")) + "</dt><dd>" +
+        esc(props.start || "") + " – " + esc(props.end || "") + "</dd>";
+    }
+    var district = props.district_name || props.district;
+    if (district) {
+      html += "<dt>" + esc(text("textDistrict", "District")) + "</dt><dd>" + esc(district) + "</dd>";
+    }
+    if (props.pavement) {
+      html += "<dt>" + esc(text("textPavement", "Pavement")) + "</dt><dd>" +
+        esc(label("pavement", props.pavement)) + "</dd>";
+    }
+    html += "</dl>";
+    if (routeUrl && code) {
+      html += '<a href="' + esc(routeUrl.replace("__CODE__", encodeURIComponent(code))) + '">' +
+        esc(text("textOpen", "Open route")) + " →</a>";
+    }
+    return html + "</div>";
+  }
+
+  function showMessage(el, message) {
+    var box = el.querySelector(".map-message");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "map-message";
+      el.appendChild(box);
+    }
+    box.textContent = message;
+  }
+
+  function fillLegend(el, routes, colours) {
+    var target = el.dataset.legendTarget && document.getElementById(el.dataset.legendTarget);
+    if (!target) return;
+    target.innerHTML = "";
+    Object.keys(routes).sort().forEach(function (code) {
+      var li = document.createElement("li");
+      li.innerHTML = '<span class="legend-swatch" style="background:' + colours[code] + '"></span>' +
+        "<strong>" + esc(code) + "</strong>" +
+        (routes[code] ? ' <span class="legend-name">' + esc(routes[code]) + "</span>" : "");
+      target.appendChild(li);
+    });
+  }
+
+  function draw(el) {
+    if (el.dataset.mapReady) return;
+    el.dataset.mapReady = "1";
+    var L = window.L;
+    var tileUrl = el.dataset.tileUrl;
+    var map = L.map(el, { zoomControl: true, attributionControl: !!tileUrl, zoomSnap: 0.25 });
+    L.control.scale({ imperial: false }).addTo(map);
+    map.setView([40.08, 113.3], 9);  // Datong until the data arrive
+    if (tileUrl) {
+      L.tileLayer(tileUrl, { maxZoom: 19, attribution: el.dataset.tileAttribution || "" }).addTo(map);
+    } else {
+      el.classList.add("map-plain");
+    }
+    var entry = { element: el, map: map, layer: null, count: 0 };
+    window.zhiyangMaps.push(entry);
+
+    fetchAll(el.dataset.geojsonUrl, [], function (features) {
+      var routes = {};
+      features.forEach(function (f) {
+        var p = f.properties || {};
+        if (routeKey(p) && !(routeKey(p) in routes)) routes[routeKey(p)] = p.route_name || "";
+      });
+      var colours = colourFor(routes);
+      var drawable = features.filter(function (f) { return f.geometry; });
+      var layer = L.geoJSON({ type: "FeatureCollection", features: drawable }, {
+        style: function (f) {
+          var p = f.properties || {};
+          return { color: p.color || colours[routeKey(p)] || PALETTE[0], weight: 5, opacity: 0.9,
+                   lineCap: "round", lineJoin: "round" };
+        },
+        onEachFeature: function (f, lyr) {
+          lyr.bindPopup(popupHtml(f.properties || {}, el.dataset.routeUrl));
+          lyr.on("mouseover", function () { lyr.setStyle({ weight: 8 }); });
+          lyr.on("mouseout", function () { layer.resetStyle(lyr); });
+        }
+      }).addTo(map);
+      entry.layer = layer;
+      entry.count = layer.getLayers().length;
+      var bounds = layer.getBounds();
+      map.invalidateSize();  // the layout may have settled since the map was created
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+      else showMessage(el, text("textEmpty", "No road sections to show."));
+      fillLegend(el, routes, colours);
+      el.setAttribute("data-layers-drawn", String(entry.count));
+      el.dispatchEvent(new CustomEvent("zhiyang:map-drawn", { bubbles: true, detail: entry }));
+    }, function (error) {
+      showMessage(el, text("textError", "The map data could not be loaded."));
+      el.setAttribute("data-map-error", String(error && error.message || error));
+      el.setAttribute("data-layers-drawn", "0");
+    });
+
+    // Keep Leaflet's size right when the layout changes (drawer, rotation).
+    if (window.ResizeObserver) new ResizeObserver(function () { map.invalidateSize(); }).observe(el);
+  }
+
+  function init(root) {
+    var maps = (root || document).querySelectorAll(".map[data-geojson-url]");
+    if (!maps.length) return;
+    loadLeaflet(function () { maps.forEach(draw); });
+  }
+
+  window.zhiyangMaps.init = init;
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { init(); });
+  else init();
+  // Maps inside content swapped in by htmx.
+  document.addEventListener("htmx:load", function (event) { init(event.target); });
+})();

@@ -1,0 +1,21 @@
+"""Fixtures for the demo tests: a fast password hasher and the loaded demo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from zhiyang.demo.services import DemoSummary, load_demo
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings: Any) -> None:
+    # The demo creates nine users; the production hasher would make each load take seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db: Any, fast_hasher: None) -> DemoSummary:
+    """The reference demo, loaded once into the test database."""
+    return load_demo()

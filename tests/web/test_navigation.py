@@ -1,0 +1,64 @@
+"""The navigation shows only pages that exist and that the user's role may open."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from zhiyang.web import navigation
+from zhiyang.web.navigation import NavItem, menu_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(user):
+    return {item["url_name"] for item in menu_for(user)}
+
+
+def test_signed_out_has_no_menu():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert menu_for(AnonymousUser()) == []
+
+
+def test_viewer_sees_network_pages_but_no_administration(make_user):
+    names = _names(make_user(role="viewer"))
+    assert {"web:dashboard", "web:map"} <= names
+    assert "audit-log" not in names
+    assert "permission-matrix" not in names
+    assert "admin:index" not in names
+    assert "network:import" not in names  # viewers may not add routes
+
+
+def test_admin_sees_administration(make_user):
+    names = _names(make_user(role="admin"))
+    assert {"web:dashboard", "web:map", "audit-log", "permission-matrix", "admin:index"} <= names
+
+
+def test_pages_that_do_not_exist_are_left_out(make_user, monkeypatch):
+    ghost = NavItem("Ghost", "web:no-such-page", None, "map", "Overview")
+    monkeypatch.setattr(navigation, "MENU", (*navigation.MENU, ghost))
+    assert "web:no-such-page" not in _names(make_user(role="admin"))
+
+
+def test_every_shown_entry_opens(client, make_user):
+    for role in ("admin", "viewer", "worker", "engineer"):
+        user = make_user(role=role)
+        client.force_login(user)
+        for item in menu_for(user):
+            if item["url_name"] == "admin:index":
+                continue
+            response = client.get(item["url"])
+            assert response.status_code == 200, (role, item["url"])
+
+
+def test_rendered_menu_marks_the_current_page(client, make_user):
+    client.force_login(make_user(role="viewer"))
+    html = client.get(reverse("web:map"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'<a href="{reverse("web:map")}" class="active" aria-current="page">' in html
+    assert reverse("audit-log") not in html
+
+
+def test_detail_pages_mark_their_list_entry():
+    assert navigation._is_active("network:route-list", "network:route-detail")
+    assert not navigation._is_active("network:route-list", "web:map")
