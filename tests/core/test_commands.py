@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from zhiyang.core.choices import Role
 from zhiyang.core.management.commands import serve, worker
@@ -30,6 +31,13 @@ GOOD_PASSWORD = "Lantern-quarry-58-fold"
 @pytest.fixture(autouse=True)
 def fast_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    # Messages are matched in English whatever the default language.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

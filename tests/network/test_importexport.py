@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests.network.helpers import coords_of
 from zhiyang.core.models import AuditLog
 from zhiyang.network import importexport, linref
 from zhiyang.network.importexport import (
@@ -26,7 +27,9 @@ pytestmark = pytest.mark.django_db
 
 def counts() -> tuple[int, int, int, int]:
     return (
-        District.objects.count(), Route.objects.count(), Section.objects.count(),
+        District.objects.count(),
+        Route.objects.count(),
+        Section.objects.count(),
         AuditLog.objects.count(),
     )
 
@@ -45,23 +48,27 @@ def wipe() -> None:
 def test_import_creates_everything_with_audit(network_doc: Any, write_doc: Any) -> None:
     summary = import_network_file(write_doc(network_doc))
     assert summary.as_dict() == {
-        "districts_created": 2, "districts_updated": 0, "routes_created": 2,
-        "routes_updated": 0, "sections_created": 3, "sections_deleted": 0,
+        "districts_created": 2,
+        "districts_updated": 0,
+        "routes_created": 2,
+        "routes_updated": 0,
+        "sections_created": 3,
+        "sections_deleted": 0,
         "sections_unchanged": 0,
     }
     assert counts() == (2, 2, 3, 7)
     assert set(AuditLog.objects.values_list("resource", flat=True)) == {
-        "network.district", "network.route", "network.section",
+        "network.district",
+        "network.route",
+        "network.section",
     }
     assert AuditLog.objects.filter(user=None, username="").count() == 7
     first = Section.objects.get(route__code="G208", start_m=0)
     assert first.end_m == 4500  # "K4+500" was parsed
     # Section geometry is derived from the route between its chainages.
     route = first.route
-    assert first.geometry["coordinates"][0] == pytest.approx(list(linref.point_at(route, 0)))
-    assert first.geometry["coordinates"][-1] == pytest.approx(
-        list(linref.point_at(route, 4500)), abs=2e-7
-    )
+    assert coords_of(first)[0] == pytest.approx(list(linref.point_at(route, 0)))
+    assert coords_of(first)[-1] == pytest.approx(list(linref.point_at(route, 4500)), abs=2e-7)
 
 
 def test_reimport_is_idempotent_and_export_round_trips(network_doc: Any, write_doc: Any) -> None:
@@ -93,9 +100,7 @@ def test_xlsx_round_trip_matches_geojson(network_doc: Any, write_doc: Any) -> No
     assert export_all() == exported
 
 
-def test_sections_in_the_file_replace_the_routes_sections(
-    network_doc: Any, write_doc: Any
-) -> None:
+def test_sections_in_the_file_replace_the_routes_sections(network_doc: Any, write_doc: Any) -> None:
     import_network_file(write_doc(network_doc))
     doc = {"type": "FeatureCollection", "features": [network_doc["features"][6]]}
     doc["features"][0]["properties"]["end_m"] = 6000
@@ -126,15 +131,30 @@ def test_invalid_file_reports_every_error_and_writes_nothing(
     f[5]["properties"]["start_m"] = "abc"  # 6: not a chainage
     f[6]["properties"]["start_m"] = 0  # 7: S203 is invalid in this file: no range check
     f.append({"type": "Feature", "geometry": None, "properties": {"kind": "bridge"}})  # 8
-    f.append({"type": "Feature", "geometry": None,  # 9: duplicate route code
-              "properties": dict(f[3]["properties"], start_m=0)})
+    f.append(
+        {
+            "type": "Feature",
+            "geometry": None,  # 9: duplicate route code
+            "properties": dict(f[3]["properties"], start_m=0),
+        }
+    )
     with pytest.raises(ImportValidationError) as excinfo:
         import_network_file(write_doc(network_doc))
     found = {(e.row, e.column) for e in excinfo.value.errors}
     assert found == {
-        (1, "code"), (2, "name"), (3, "admin_level"), (3, "end_m"), (4, "geometry"),
-        (4, "end_m"), (5, "route"), (5, "width_m"), (6, "district"), (6, "lanes"),
-        (6, "start_m"), (8, "kind"), (9, "code"),
+        (1, "code"),
+        (2, "name"),
+        (3, "admin_level"),
+        (3, "end_m"),
+        (4, "geometry"),
+        (4, "end_m"),
+        (5, "route"),
+        (5, "width_m"),
+        (6, "district"),
+        (6, "lanes"),
+        (6, "start_m"),
+        (8, "kind"),
+        (9, "code"),
     }
     assert all(e.message for e in excinfo.value.errors)
     rows = [e.row for e in excinfo.value.errors]
@@ -151,13 +171,12 @@ def test_sections_must_lie_within_their_route(
     features = network_doc["features"]
     section = features[6]  # S203 runs K2+000 to K11+000
     section["properties"].update(start_m=1000, end_m="K11+600")
-    doc = {"type": "FeatureCollection", "features": [features[3], section] if in_file else [section]}
+    chosen = [features[3], section] if in_file else [section]
+    doc = {"type": "FeatureCollection", "features": chosen}
     with pytest.raises(ImportValidationError) as excinfo:
         import_network_file(write_doc(doc, "range.geojson"))
     row = 2 if in_file else 1
-    assert {(e.row, e.column) for e in excinfo.value.errors} == {
-        (row, "start_m"), (row, "end_m")
-    }
+    assert {(e.row, e.column) for e in excinfo.value.errors} == {(row, "start_m"), (row, "end_m")}
     assert counts() == before
 
 
@@ -190,8 +209,9 @@ def test_xlsx_errors_name_sheet_row_and_column() -> None:
     workbook.remove(workbook.active)
     sheet = workbook.create_sheet("routes")
     sheet.append([*importexport.ROUTE_FIELDS, "geometry"])
-    sheet.append(["G1", "a", "", "national", "class1", "asphalt", 0, 1000,
-                  "LINESTRING (113 40, 113.01 40)"])
+    sheet.append(
+        ["G1", "a", "", "national", "class1", "asphalt", 0, 1000, "LINESTRING (113 40, 113.01 40)"]
+    )
     sheet.append([])  # blank rows are skipped
     sheet.append(["G2", "b", "", "national", "class9", "asphalt", 0, 1000, "POINT (1 2)"])
     sheet = workbook.create_sheet("sections")
@@ -203,8 +223,10 @@ def test_xlsx_errors_name_sheet_row_and_column() -> None:
         import_network_data(buffer.getvalue(), filename="bad.xlsx")
     found = {(e.sheet, e.row, e.column) for e in excinfo.value.errors}
     assert found == {
-        ("routes", 4, "tech_class"), ("routes", 4, "geometry"),
-        ("sections", 2, "end_m"), ("sections", 2, "district"),
+        ("routes", 4, "tech_class"),
+        ("routes", 4, "geometry"),
+        ("sections", 2, "end_m"),
+        ("sections", 2, "district"),
     }
     assert counts() == (0, 0, 0, 0)
 
@@ -237,12 +259,25 @@ def test_scoped_user_cannot_import_outside_scope(
 ) -> None:
     engineer = make_user(role="engineer", organisation=two_districts["org_east"])
     before = counts()
-    doc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": None,
-         "properties": {"kind": "section", "route": "G109", "start_m": 0, "end_m": 500,
-                        "lanes": 2, "width_m": 7, "pavement": "asphalt",
-                        "district": "140226"}},
-    ]}
+    doc: dict[str, Any] = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": None,
+                "properties": {
+                    "kind": "section",
+                    "route": "G109",
+                    "start_m": 0,
+                    "end_m": 500,
+                    "lanes": 2,
+                    "width_m": 7,
+                    "pavement": "asphalt",
+                    "district": "140226",
+                },
+            },
+        ],
+    }
     with pytest.raises(ImportValidationError):
         import_network_file(write_doc(doc), user=engineer)
     assert counts() == before
@@ -259,7 +294,9 @@ def test_export_respects_the_callers_querysets(
     viewer = make_user(role="viewer", organisation=two_districts["org_east"])
     districts, routes, sections = export_querysets(viewer)
     doc = export_geojson(districts=districts, routes=routes, sections=sections)
-    kinds = [(f["properties"]["kind"], f["properties"].get("code") or f["properties"]["route"])
-             for f in doc["features"]]
+    kinds = [
+        (f["properties"]["kind"], f["properties"].get("code") or f["properties"]["route"])
+        for f in doc["features"]
+    ]
     assert kinds == [("district", "140221"), ("route", "S203"), ("section", "S203")]
     json.dumps(doc)  # serialisable

@@ -22,7 +22,9 @@ COORDS = [
 ]
 START_M, END_M = 1000.0, 19000.0
 ROUTE = SimpleNamespace(
-    code="G999", start_m=START_M, end_m=END_M,
+    code="G999",
+    start_m=START_M,
+    end_m=END_M,
     geometry={"type": "LineString", "coordinates": COORDS},
 )
 
@@ -114,7 +116,9 @@ def test_offset_sign_is_positive_on_the_right(
 
 def test_locate_picks_the_nearest_route_and_honours_max_distance() -> None:
     other = SimpleNamespace(
-        code="S999", start_m=0.0, end_m=5000.0,
+        code="S999",
+        start_m=0.0,
+        end_m=5000.0,
         geometry={"type": "LineString", "coordinates": [[113.30, 40.20], [113.35, 40.21]]},
     )
     no_geometry = SimpleNamespace(code="X1", start_m=0.0, end_m=1.0, geometry=None)

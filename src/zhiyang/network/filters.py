@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from zhiyang.core.access import restrict
 from zhiyang.network.chainage import ChainageError, parse_chainage
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
-from zhiyang.network.models import Route, Section
-
+from zhiyang.network.models import District, Route, Section
 
 # In a URL query "K12+345" arrives as "K12 345" when the "+" was not encoded.
 _UNENCODED_PLUS = re.compile(r"^(\s*[Kk]?\s*\d+)\s+(\d)")
@@ -52,6 +52,13 @@ class ChainageFilter(django_filters.Filter):
     field_class = ChainageFormField
 
 
+def districts_in_scope(request: Any) -> QuerySet[District]:
+    """The district choices of a filter: those the requesting user may see (by code)."""
+    if request is None:
+        return District.objects.none()
+    return restrict(District.objects.all(), request.user, "view")
+
+
 class RouteFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="filter_q")
     code = django_filters.CharFilter(label=_("route code"), lookup_expr="iexact")
@@ -60,8 +67,12 @@ class RouteFilter(django_filters.FilterSet):
     )
     tech_class = django_filters.ChoiceFilter(label=_("technical class"), choices=TechClass.choices)
     pavement = django_filters.ChoiceFilter(label=_("pavement"), choices=Pavement.choices)
-    district = django_filters.CharFilter(
-        label=_("district (division code)"), method="filter_district"
+    district = django_filters.ModelChoiceFilter(
+        label=_("district"),
+        field_name="sections__district",
+        to_field_name="code",
+        queryset=districts_in_scope,
+        distinct=True,
     )
 
     class Meta:
@@ -73,25 +84,26 @@ class RouteFilter(django_filters.FilterSet):
             Q(code__icontains=value) | Q(name__icontains=value) | Q(name_en__icontains=value)
         )
 
-    def filter_district(self, queryset: QuerySet[Route], name: str, value: str) -> QuerySet[Route]:
-        return queryset.filter(sections__district__code=value).distinct()
-
 
 class SectionFilter(django_filters.FilterSet):
     route = django_filters.CharFilter(
         label=_("route code"), field_name="route__code", lookup_expr="iexact"
     )
-    district = django_filters.CharFilter(
-        label=_("district (division code)"), field_name="district__code"
+    district = django_filters.ModelChoiceFilter(
+        label=_("district"), to_field_name="code", queryset=districts_in_scope
     )
     direction = django_filters.ChoiceFilter(label=_("direction"), choices=Direction.choices)
     pavement = django_filters.ChoiceFilter(label=_("pavement"), choices=Pavement.choices)
     from_m = ChainageFilter(
-        label=_("from chainage"), field_name="end_m", lookup_expr="gt",
+        label=_("from chainage"),
+        field_name="end_m",
+        lookup_expr="gt",
         help_text=_("Sections that end after this chainage (metres or K12+345)."),
     )
     to_m = ChainageFilter(
-        label=_("to chainage"), field_name="start_m", lookup_expr="lt",
+        label=_("to chainage"),
+        field_name="start_m",
+        lookup_expr="lt",
         help_text=_("Sections that start before this chainage (metres or K12+345)."),
     )
 

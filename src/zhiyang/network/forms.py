@@ -38,8 +38,15 @@ class RouteAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Route
         fields = [
-            "code", "name", "name_en", "admin_level", "tech_class", "pavement", "start_m",
-            "end_m", "geometry",
+            "code",
+            "name",
+            "name_en",
+            "admin_level",
+            "tech_class",
+            "pavement",
+            "start_m",
+            "end_m",
+            "geometry",
         ]
 
     def clean_geometry(self) -> Any:

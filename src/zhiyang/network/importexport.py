@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import shapely
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -37,11 +38,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from zhiyang.core import audit
 from zhiyang.core.access import restrict
 from zhiyang.core.choices import AuditAction
-from zhiyang.network import linref
 from zhiyang.network.chainage import ChainageError, parse_chainage
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
 from zhiyang.network.models import District, Route, Section
-from zhiyang.network.services import section_geometry
+from zhiyang.network.services import clean_route_geometry, section_geometry
 
 DISTRICT_FIELDS = ["code", "name", "name_en"]
 ROUTE_FIELDS = [
@@ -158,7 +158,7 @@ def _read_geojson(data: bytes) -> tuple[list[_Record], list[RowError]]:
             continue
         records.append(
             _Record(
-                kind=kind,
+                kind=str(kind),
                 row=number,
                 sheet="",
                 props=props,
@@ -365,15 +365,10 @@ class _Checker:
         if geometry is None:
             return None
         try:
-            coords = linref.validate_linestring(geometry)
-            linref.project_line(coords)
-        except linref.GeometryError as exc:
-            self.fail("geometry", _("Invalid route geometry: %(reason)s.") % {"reason": exc})
+            return clean_route_geometry(geometry)
+        except ValidationError as exc:
+            self.fail("geometry", exc.message_dict["geometry"][0])
             return None
-        rounded = [
-            [round(x, linref.COORD_DECIMALS), round(y, linref.COORD_DECIMALS)] for x, y in coords
-        ]
-        return {"type": "LineString", "coordinates": rounded}
 
 
 def _check_range(check: _Checker, start_m: float, end_m: float) -> None:
@@ -393,7 +388,7 @@ def validate_records(records: Iterable[_Record]) -> tuple[_Clean, list[RowError]
         check = _Checker(record, errors)
         if record.kind == "district":
             code = check.code("code", max_length=12, digits=True)
-            values = {
+            values: dict[str, Any] = {
                 "code": code,
                 "name": check.text("name", required=True, max_length=100),
                 "name_en": check.text("name_en", required=False, max_length=100),

@@ -276,12 +276,16 @@ class Location:
 def locate(
     lon: float,
     lat: float,
-    routes: Iterable[Any],
+    routes: Iterable[Any] | None = None,
     max_distance_m: float | None = None,
 ) -> Location | None:
     """The route nearest to (lon, lat) among ``routes`` (a queryset or list, already
-    restricted to what the caller may see), or None if none is within ``max_distance_m``.
-    Routes without geometry are skipped."""
+    restricted to what the caller may see; None = every route, for the system itself), or
+    None if none is within ``max_distance_m``. Routes without geometry are skipped."""
+    if routes is None:
+        from zhiyang.network.models import Route
+
+        routes = Route.objects.filter(geometry__isnull=False)
     best: Location | None = None
     for route in routes:
         if route.geometry is None:

@@ -7,6 +7,8 @@ CRS (network/linref.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -46,7 +48,9 @@ class Route(models.Model):
     code = models.CharField(_("route code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    admin_level = models.CharField(_("administrative level"), max_length=16, choices=AdminLevel.choices)
+    admin_level = models.CharField(
+        _("administrative level"), max_length=16, choices=AdminLevel.choices
+    )
     tech_class = models.CharField(_("technical class"), max_length=16, choices=TechClass.choices)
     pavement = models.CharField(_("pavement"), max_length=16, choices=Pavement.choices)
     start_m = models.FloatField(_("start chainage (m)"), default=0.0)
@@ -124,7 +128,7 @@ class Section(models.Model):
         return Q(route_id__in=scope.route_ids) | Q(district_id__in=scope.district_ids)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.start_m is not None and self.end_m is not None and self.end_m <= self.start_m:
             errors["end_m"] = _("The end chainage must be after the start.")
         if self.route_id is not None and self.start_m is not None and self.end_m is not None:

@@ -23,7 +23,8 @@ ROUTE_SHAPE_FIELDS = ("geometry", "start_m", "end_m")
 
 
 def clean_route_geometry(geometry: Any) -> dict[str, Any] | None:
-    """A validated GeoJSON LineString (positions as floats), or None; ValidationError if bad."""
+    """A validated GeoJSON LineString (positions as floats rounded to 7 decimals, about
+    1 cm), or None; ValidationError if it is not a usable centre line."""
     if geometry in (None, ""):
         return None
     try:
@@ -33,7 +34,11 @@ def clean_route_geometry(geometry: Any) -> dict[str, Any] | None:
         raise ValidationError(
             {"geometry": _("Invalid route geometry: %(reason)s.") % {"reason": exc}}
         ) from exc
-    return {"type": "LineString", "coordinates": coords}
+    digits = linref.COORD_DECIMALS
+    return {
+        "type": "LineString",
+        "coordinates": [[round(x, digits), round(y, digits)] for x, y in coords],
+    }
 
 
 def section_geometry(route: Route, start_m: float, end_m: float) -> dict[str, Any] | None:

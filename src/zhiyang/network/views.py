@@ -33,7 +33,7 @@ def route_list(request: HttpRequest) -> HttpResponse:
     """Routes in the user's scope, filterable, with length, districts and section counts."""
     _require(request, "network.route", "view")
     routes = restrict(Route.objects.all(), request.user, "view")
-    filterset = RouteFilter(request.GET, queryset=routes)
+    filterset = RouteFilter(request.GET, queryset=routes, request=request)
     route_rows = list(filterset.qs.order_by("code"))
     sections = restrict(
         Section.objects.filter(route__in=[r.pk for r in route_rows]).select_related("district"),

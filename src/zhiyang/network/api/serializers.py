@@ -58,8 +58,19 @@ class RouteSerializer(_ChainageStringsMixin, serializers.ModelSerializer[Route])
     class Meta:
         model = Route
         fields = [
-            "id", "code", "name", "name_en", "admin_level", "tech_class", "pavement",
-            "start_m", "end_m", "start", "end", "length_m", "geometry",
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "admin_level",
+            "tech_class",
+            "pavement",
+            "start_m",
+            "end_m",
+            "start",
+            "end",
+            "length_m",
+            "geometry",
         ]
 
     def validate_geometry(self, value: Any) -> Any:
@@ -83,6 +94,7 @@ class ScopedSlugField(serializers.SlugRelatedField):  # type: ignore[type-arg]
 
     def get_queryset(self) -> Any:
         queryset = super().get_queryset()
+        assert queryset is not None
         request = self.context.get("request")
         if request is None:
             return queryset.none()
@@ -103,8 +115,20 @@ class SectionSerializer(_ChainageStringsMixin, serializers.ModelSerializer[Secti
     class Meta:
         model = Section
         fields = [
-            "id", "route", "direction", "start_m", "end_m", "start", "end", "length_m",
-            "lanes", "width_m", "pavement", "district", "district_name", "geometry",
+            "id",
+            "route",
+            "direction",
+            "start_m",
+            "end_m",
+            "start",
+            "end",
+            "length_m",
+            "lanes",
+            "width_m",
+            "pavement",
+            "district",
+            "district_name",
+            "geometry",
         ]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ import and export. Everything is restricted to the user's scope (core/access.py)
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -65,10 +66,17 @@ class XlsxRenderer(BaseRenderer):
 
 def route_feature(route: Route) -> dict[str, Any]:
     props = {
-        "id": route.pk, "code": route.code, "name": route.name, "name_en": route.name_en,
-        "admin_level": route.admin_level, "tech_class": route.tech_class,
-        "pavement": route.pavement, "start_m": route.start_m, "end_m": route.end_m,
-        "start": format_chainage(route.start_m), "end": format_chainage(route.end_m),
+        "id": route.pk,
+        "code": route.code,
+        "name": route.name,
+        "name_en": route.name_en,
+        "admin_level": route.admin_level,
+        "tech_class": route.tech_class,
+        "pavement": route.pavement,
+        "start_m": route.start_m,
+        "end_m": route.end_m,
+        "start": format_chainage(route.start_m),
+        "end": format_chainage(route.end_m),
         "length_m": route.length_m,
     }
     return importexport.feature(props, route.geometry)
@@ -76,11 +84,19 @@ def route_feature(route: Route) -> dict[str, Any]:
 
 def section_feature(section: Section) -> dict[str, Any]:
     props = {
-        "id": section.pk, "route": section.route.code, "route_name": section.route.name,
-        "direction": section.direction, "start_m": section.start_m, "end_m": section.end_m,
-        "start": format_chainage(section.start_m), "end": format_chainage(section.end_m),
-        "length_m": section.length_m, "lanes": section.lanes, "width_m": section.width_m,
-        "pavement": section.pavement, "district": section.district.code,
+        "id": section.pk,
+        "route": section.route.code,
+        "route_name": section.route.name,
+        "direction": section.direction,
+        "start_m": section.start_m,
+        "end_m": section.end_m,
+        "start": format_chainage(section.start_m),
+        "end": format_chainage(section.end_m),
+        "length_m": section.length_m,
+        "lanes": section.lanes,
+        "width_m": section.width_m,
+        "pavement": section.pavement,
+        "district": section.district.code,
         "district_name": section.district.name,
     }
     return importexport.feature(props, section.geometry)
@@ -89,7 +105,7 @@ def section_feature(section: Section) -> dict[str, Any]:
 class _GeoJSONListMixin:
     """``<list>/geojson/`` and ``<list>/?format=geojson``: the filtered rows as features."""
 
-    renderer_classes = [JSONRenderer, GeoJSONRenderer]
+    renderer_classes: Sequence[type[BaseRenderer]] = [JSONRenderer, GeoJSONRenderer]
 
     def to_feature(self, obj: Any) -> dict[str, Any]:
         raise NotImplementedError
@@ -201,7 +217,7 @@ class LocateView(APIView):
         query = LocateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        routes = restrict(Route.objects.exclude(geometry=None), request.user, "view")
+        routes = restrict(Route.objects.filter(geometry__isnull=False), request.user, "view")
         if params.get("route"):
             routes = routes.filter(code__iexact=params["route"])
         found = linref.locate(
@@ -231,9 +247,7 @@ class ChainagePointView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("route", str, description="Route code, e.g. G208.", required=True),
-            OpenApiParameter(
-                "chainage", str, description="Metres or K12+345.6.", required=True
-            ),
+            OpenApiParameter("chainage", str, description="Metres or K12+345.6.", required=True),
         ],
         responses={200: ChainagePointSerializer},
     )
@@ -249,9 +263,15 @@ class ChainagePointView(APIView):
         tolerance_m = 0.5
         if not route.start_m - tolerance_m <= chainage_m <= route.end_m + tolerance_m:
             raise exceptions.ValidationError(
-                {"chainage": [_("The chainage is outside the route (%(start)s–%(end)s).")
-                              % {"start": format_chainage(route.start_m),
-                                 "end": format_chainage(route.end_m)}]}
+                {
+                    "chainage": [
+                        _("The chainage is outside the route (%(start)s–%(end)s).")
+                        % {
+                            "start": format_chainage(route.start_m),
+                            "end": format_chainage(route.end_m),
+                        }
+                    ]
+                }
             )
         if route.geometry is None:
             raise exceptions.ValidationError({"route": [_("This route has no geometry.")]})

@@ -25,8 +25,9 @@ def summary_data(user: Any = None) -> dict[str, Any]:
         routes = restrict(routes, user, "view")
         districts = restrict(districts, user, "view")
     total_m = (
-        Route.objects.filter(pk__in=routes.values("pk"))
-        .aggregate(total=Sum(F("end_m") - F("start_m")))["total"]
+        Route.objects.filter(pk__in=routes.values("pk")).aggregate(
+            total=Sum(F("end_m") - F("start_m"))
+        )["total"]
         or 0.0
     )
     return {
@@ -83,8 +84,11 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(data))
             return
-        rows = [("routes", data["routes"]), ("length (km)", f"{data['length_km']:.3f}"),
-                ("districts", data["districts"])]
+        rows = [
+            ("routes", data["routes"]),
+            ("length (km)", f"{data['length_km']:.3f}"),
+            ("districts", data["districts"]),
+        ]
         for label, value in rows:
             self.stdout.write(f"{label:<12} {value:>10}")
 
@@ -112,9 +116,7 @@ class Command(BaseCommand):
                 importexport.export_xlsx(districts=districts, routes=routes, sections=sections)
             )
         elif suffix in (".geojson", ".json"):
-            doc = importexport.export_geojson(
-                districts=districts, routes=routes, sections=sections
-            )
+            doc = importexport.export_geojson(districts=districts, routes=routes, sections=sections)
             path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
         else:
             raise CommandError("Export to a .geojson, .json or .xlsx path.")
@@ -142,20 +144,32 @@ class Command(BaseCommand):
             lon, lat = linref.point_at(route, chainage_m)
         except linref.GeometryError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(json.dumps({
-            "route": route.code, "chainage_m": chainage_m,
-            "chainage": format_chainage(chainage_m, 1),
-            "lon": round(lon, linref.COORD_DECIMALS), "lat": round(lat, linref.COORD_DECIMALS),
-        }))
+        self.stdout.write(
+            json.dumps(
+                {
+                    "route": route.code,
+                    "chainage_m": chainage_m,
+                    "chainage": format_chainage(chainage_m, 1),
+                    "lon": round(lon, linref.COORD_DECIMALS),
+                    "lat": round(lat, linref.COORD_DECIMALS),
+                }
+            )
+        )
 
     def do_locate(self, options: dict[str, Any]) -> None:
-        found = linref.locate(options["lon"], options["lat"], Route.objects.exclude(geometry=None))
+        found = linref.locate(
+            options["lon"], options["lat"], Route.objects.filter(geometry__isnull=False)
+        )
         if found is None:
             raise CommandError("No route with geometry.")
-        self.stdout.write(json.dumps({
-            "route": found.route.code,
-            "chainage_m": round(found.chainage_m, 2),
-            "chainage": format_chainage(found.chainage_m, 1),
-            "offset_m": round(found.offset_m, 2),
-            "distance_m": round(found.distance_m, 2),
-        }))
+        self.stdout.write(
+            json.dumps(
+                {
+                    "route": found.route.code,
+                    "chainage_m": round(found.chainage_m, 2),
+                    "chainage": format_chainage(found.chainage_m, 1),
+                    "offset_m": round(found.offset_m, 2),
+                    "distance_m": round(found.distance_m, 2),
+                }
+            )
+        )
