@@ -78,30 +78,8 @@ fi
 # ---------------------------------------------------------------------------------------
 # 2. Virtual environment with the pinned development dependencies.
 # ---------------------------------------------------------------------------------------
-find_python() {
-    local candidate
-    for candidate in python3.11 python3; do
-        if command -v "$candidate" >/dev/null 2>&1 &&
-            "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
-            command -v "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
-if [[ ! -x .venv/bin/python ]]; then
-    say "Creating the virtual environment .venv"
-    PY="$(find_python)" || die "Python 3.11 is required (python3.11 or python3 must be 3.11)"
-    "$PY" -m venv .venv || die "could not create .venv"
-fi
-stamp=".venv/.zhiyang-dev-$(cat requirements/constraints.txt pyproject.toml | sha256sum | cut -c1-16)"
-if [[ ! -f "$stamp" || ! -x .venv/bin/pytest ]]; then
-    say "Installing Zhiyang with its pinned development dependencies"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-        -c requirements/constraints.txt -e ".[dev]" || die "pip install failed"
-    rm -f .venv/.zhiyang-dev-*
-    touch "$stamp"
-fi
+source scripts/lib.sh
+ensure_venv -e '.[dev]' || die "could not install the development environment"
 export PATH="$ROOT/.venv/bin:$PATH"
 
 # ---------------------------------------------------------------------------------------

@@ -118,6 +118,9 @@ def test_geojson_lists_honour_scope_and_filters(
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/geo+json")
     assert [f["properties"]["code"] for f in response.json()["features"]] == ["S203"]
+    feature = admin.get(f"{BASE}/routes/S203/?format=geojson").json()
+    assert feature["type"] == "Feature" and feature["properties"]["end"] == "K5+000"
+    assert api_client_for(east_viewer).get(f"{BASE}/routes/G109/?format=geojson").status_code == 404
 
 
 def test_locate_and_chainage(api_client_for: Any, east_viewer: Any, two_districts: Any) -> None:

@@ -122,6 +122,12 @@ class _GeoJSONListMixin:
             return self.feature_collection()
         return super().list(request, *args, **kwargs)  # type: ignore[misc]
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if getattr(request.accepted_renderer, "format", None) == "geojson":
+            obj = self.get_object()  # type: ignore[attr-defined]
+            return Response(self.to_feature(obj), content_type="application/geo+json")
+        return super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
+
 
 class DistrictViewSet(ScopedModelViewSet):
     """Districts and counties (区/县) by division code."""
