@@ -12,13 +12,27 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhiyang.core.access import Scope
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
 
 
-class District(models.Model):
+class BilingualName:
+    """``display_name``: the English name while English is active (when there is one)."""
+
+    name: str
+    name_en: str
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class District(BilingualName, models.Model):
     """A district or county (区/县) by its administrative division code (GB/T 2260)."""
 
     code = models.CharField(_("division code"), max_length=12, unique=True)
@@ -38,7 +52,7 @@ class District(models.Model):
         return Q(pk__in=scope.district_ids) | Q(sections__route_id__in=scope.route_ids)
 
 
-class Route(models.Model):
+class Route(BilingualName, models.Model):
     """A numbered highway (G208, S203) between two chainages, with its centre-line geometry.
 
     ``geometry`` is a GeoJSON LineString from ``start_m`` to ``end_m``; chainage along it is

@@ -44,7 +44,7 @@ def route_list(request: HttpRequest) -> HttpResponse:
     districts: dict[int, dict[str, str]] = defaultdict(dict)
     for section in sections:
         counts[section.route_id] += 1
-        districts[section.route_id][section.district.code] = section.district.name
+        districts[section.route_id][section.district.code] = section.district.display_name
     rows = [
         {
             "route": route,

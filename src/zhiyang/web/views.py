@@ -9,7 +9,6 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
 
 from zhiyang.core.access import restrict, scope_of
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
@@ -87,9 +86,8 @@ def network_kpis(user: Any) -> dict[str, Any]:
     by_pavement = _grouped_km(road_sections, "pavement")
     by_district_id = _grouped_km(road_sections, "district")
 
-    english = (get_language() or "").startswith("en")
     districts = District.objects.filter(pk__in=by_district_id.keys()).only("name", "name_en")
-    district_names = {d.pk: (d.name_en if english and d.name_en else d.name) for d in districts}
+    district_names = {d.pk: d.display_name for d in districts}
 
     return {
         "length_km": (totals["length_m"] or 0.0) / 1000,

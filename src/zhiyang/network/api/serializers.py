@@ -104,7 +104,7 @@ class ScopedSlugField(serializers.SlugRelatedField):  # type: ignore[type-arg]
 class SectionSerializer(_ChainageStringsMixin, serializers.ModelSerializer[Section]):
     route = ScopedSlugField(slug_field="code", queryset=Route.objects.all())
     district = ScopedSlugField(slug_field="code", queryset=District.objects.all())
-    district_name = serializers.CharField(source="district.name", read_only=True)
+    district_name = serializers.CharField(source="district.display_name", read_only=True)
     start_m = ChainageField()
     end_m = ChainageField()
     length_m = serializers.FloatField(read_only=True)

@@ -97,7 +97,7 @@ def section_feature(section: Section) -> dict[str, Any]:
         "width_m": section.width_m,
         "pavement": section.pavement,
         "district": section.district.code,
-        "district_name": section.district.name,
+        "district_name": section.district.display_name,
     }
     return importexport.feature(props, section.geometry)
 
