@@ -1,0 +1,194 @@
+"""Writing validated records in one audited transaction; the import entry points."""
+
+from __future__ import annotations
+
+import pathlib
+from collections import Counter
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from zhiyang.core import audit
+from zhiyang.core.access import restrict
+from zhiyang.core.choices import AuditAction
+from zhiyang.network.importexport.common import (
+    SECTION_FIELDS,
+    CleanNetwork,
+    ImportSummary,
+    ImportValidationError,
+    RowError,
+)
+from zhiyang.network.importexport.reading import read_records
+from zhiyang.network.importexport.validation import error_order, validate_records
+from zhiyang.network.models import District, Route, Section
+from zhiyang.network.services import section_geometry
+
+
+def _upsert(
+    *, user: Any, model: type[models.Model], values: dict[str, Any]
+) -> tuple[models.Model, str]:
+    """Create or update by code; returns (object, "created" | "updated" | "unchanged")."""
+    obj = model._default_manager.filter(code=values["code"]).first()
+    if obj is None:
+        obj = model(**values)
+        obj.full_clean()
+        obj.save()
+        audit.record(
+            user=user, action=AuditAction.CREATE, obj=obj, before=None, after=audit.snapshot(obj)
+        )
+        return obj, "created"
+    if all(getattr(obj, k) == v for k, v in values.items()):
+        return obj, "unchanged"
+    before = audit.snapshot(obj)
+    for k, v in values.items():
+        setattr(obj, k, v)
+    obj.full_clean()
+    obj.save()
+    audit.record(
+        user=user, action=AuditAction.UPDATE, obj=obj, before=before, after=audit.snapshot(obj)
+    )
+    return obj, "updated"
+
+
+def _section_key(values: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        values["direction"],
+        float(values["start_m"]),
+        float(values["end_m"]),
+        int(values["lanes"]),
+        float(values["width_m"]),
+        values["pavement"],
+        values["district"],
+    )
+
+
+def _in_scope(user: Any, obj: models.Model, action: str) -> bool:
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def write_clean(clean: CleanNetwork, *, user: Any = None) -> ImportSummary:
+    """Write validated values in one transaction, audited; scope-checked for a user."""
+    summary = ImportSummary()
+    scope_errors: list[RowError] = []
+    to_check: list[tuple[models.Model, str, str]] = []
+    with transaction.atomic():
+        districts: dict[str, District] = {}
+        for code, values in clean.districts.items():
+            obj, outcome = _upsert(user=user, model=District, values=values)
+            districts[code] = obj  # type: ignore[assignment]
+            if outcome == "created":
+                summary.districts_created += 1
+            elif outcome == "updated":
+                summary.districts_updated += 1
+            if outcome != "unchanged":
+                to_check.append((obj, "add" if outcome == "created" else "change", code))
+        routes: dict[str, Route] = {}
+        shape_changed: set[str] = set()
+        for code, values in clean.routes.items():
+            old = Route.objects.filter(code=code).values("geometry", "start_m", "end_m").first()
+            obj, outcome = _upsert(user=user, model=Route, values=values)
+            routes[code] = obj  # type: ignore[assignment]
+            if outcome == "created":
+                summary.routes_created += 1
+            elif outcome == "updated":
+                summary.routes_updated += 1
+                if old != {k: values[k] for k in ("geometry", "start_m", "end_m")}:
+                    shape_changed.add(code)
+            if outcome != "unchanged":
+                to_check.append((obj, "add" if outcome == "created" else "change", code))
+        by_route: dict[str, list[dict[str, Any]]] = {code: [] for code in clean.routes}
+        for values in clean.sections:
+            by_route.setdefault(values["route"], []).append(values)
+        missing_routes = set(by_route) - set(routes)
+        routes.update({r.code: r for r in Route.objects.filter(code__in=missing_routes)})
+        needed = {v["district"] for v in clean.sections} - set(districts)
+        districts.update({d.code: d for d in District.objects.filter(code__in=needed)})
+
+        for code, new_sections in by_route.items():
+            route = routes[code]
+            existing = Section.objects.filter(route=route).select_related("district")
+            if user is not None:
+                existing = restrict(existing, user, "delete")
+            existing_list = list(existing)
+            old_keys = Counter(
+                _section_key(
+                    {**{f: getattr(s, f) for f in SECTION_FIELDS[1:7]}, "district": s.district.code}
+                )
+                for s in existing_list
+            )
+            new_keys = Counter(_section_key(v) for v in new_sections)
+            if old_keys == new_keys and code not in shape_changed:
+                summary.sections_unchanged += len(new_sections)
+                continue
+            for section in existing_list:
+                audit.record(
+                    user=user,
+                    action=AuditAction.DELETE,
+                    obj=section,
+                    before=audit.snapshot(section),
+                    after=None,
+                )
+                section.delete()
+                summary.sections_deleted += 1
+            for values in new_sections:
+                section = Section(
+                    route=route,
+                    direction=values["direction"],
+                    start_m=values["start_m"],
+                    end_m=values["end_m"],
+                    lanes=values["lanes"],
+                    width_m=values["width_m"],
+                    pavement=values["pavement"],
+                    district=districts[values["district"]],
+                    geometry=section_geometry(route, values["start_m"], values["end_m"]),
+                )
+                section.full_clean()
+                section.save()
+                audit.record(
+                    user=user,
+                    action=AuditAction.CREATE,
+                    obj=section,
+                    before=None,
+                    after=audit.snapshot(section),
+                )
+                summary.sections_created += 1
+                to_check.append((section, "add", str(section)))
+        if user is not None:
+            # Sections of changed routes the user could not replace still follow the route.
+            from zhiyang.network.services import rederive_sections
+
+            for code in shape_changed:
+                rederive_sections(user=user, route=routes[code])
+            for obj, action, label in to_check:
+                if not _in_scope(user, obj, action):
+                    scope_errors.append(
+                        RowError(
+                            0,
+                            "",
+                            _("%(object)s would be outside your scope or permissions.")
+                            % {"object": label},
+                        )
+                    )
+        if scope_errors:
+            transaction.set_rollback(True)
+    if scope_errors:
+        raise ImportValidationError(scope_errors)
+    return summary
+
+
+def import_network_data(data: bytes, *, filename: str, user: Any = None) -> ImportSummary:
+    """Validate and import file contents (``filename`` gives the type by its extension)."""
+    records, errors = read_records(pathlib.Path(filename), data)
+    clean, more = validate_records(records)
+    errors.extend(more)
+    if errors:
+        raise ImportValidationError(sorted(errors, key=error_order))
+    return write_clean(clean, user=user)
+
+
+def import_network_file(path: pathlib.Path, *, user: Any = None) -> ImportSummary:
+    """Validate and import a .geojson/.json or .xlsx file; ``ImportValidationError`` (and
+    nothing written) when it has any error."""
+    path = pathlib.Path(path)
+    return import_network_data(path.read_bytes(), filename=path.name, user=user)
