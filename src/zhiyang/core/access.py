@@ -82,6 +82,11 @@ def restrict(queryset: models.QuerySet[M], user: Any, action: str = "view") -> m
     return queryset.filter(condition).distinct()
 
 
+def in_scope(user: Any, obj: models.Model, action: str = "view") -> bool:
+    """True if ``user`` may ``action`` this (saved) object."""
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
 def access_object(
     queryset: models.QuerySet[M], user: Any, action: str = "view", **lookup: Any
 ) -> M:

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from zhiyang.core import audit
-from zhiyang.core.access import restrict
+from zhiyang.core.access import in_scope
 from zhiyang.core.choices import AuditAction
 
 M = TypeVar("M", bound=models.Model)
@@ -37,14 +37,18 @@ def ensure_in_scope(*, user: Any, obj: models.Model, action: str) -> None:
 
     ``user=None`` is the system itself (commands, imports run by an operator).
     """
-    if user is None:
-        return
-    if not restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists():
+    if user is not None and not in_scope(user, obj, action):
         raise ValidationError(_("This change would put the object outside your scope."))
 
 
-def create_object(*, user: Any, model: type[M], data: Mapping[str, Any]) -> M:
-    """Create, validate and save a ``model`` from ``data``; audited."""
+def create_object(
+    *, user: Any, model: type[M], data: Mapping[str, Any], check_scope: bool = True
+) -> M:
+    """Create, validate and save a ``model`` from ``data``; audited.
+
+    ``check_scope=False`` is for callers that check the scope of a whole batch themselves
+    (imports, which report every object outside the scope at once).
+    """
     with transaction.atomic():
         obj = model()
         many = _assign(obj, data)
@@ -52,14 +56,15 @@ def create_object(*, user: Any, model: type[M], data: Mapping[str, Any]) -> M:
         obj.save()
         for name, value in many.items():
             getattr(obj, name).set(value)
-        ensure_in_scope(user=user, obj=obj, action="add")
+        if check_scope:
+            ensure_in_scope(user=user, obj=obj, action="add")
         audit.record(
             user=user, action=AuditAction.CREATE, obj=obj, before=None, after=audit.snapshot(obj)
         )
     return obj
 
 
-def update_object(*, user: Any, obj: M, data: Mapping[str, Any]) -> M:
+def update_object(*, user: Any, obj: M, data: Mapping[str, Any], check_scope: bool = True) -> M:
     """Apply ``data`` to ``obj``, validate and save; audited with before and after."""
     with transaction.atomic():
         before = audit.snapshot(obj)
@@ -68,7 +73,8 @@ def update_object(*, user: Any, obj: M, data: Mapping[str, Any]) -> M:
         obj.save()
         for name, value in many.items():
             getattr(obj, name).set(value)
-        ensure_in_scope(user=user, obj=obj, action="change")
+        if check_scope:
+            ensure_in_scope(user=user, obj=obj, action="change")
         after = audit.snapshot(obj)
         if after != before:
             audit.record(user=user, action=AuditAction.UPDATE, obj=obj, before=before, after=after)

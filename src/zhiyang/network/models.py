@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from zhiyang.core.access import Scope
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
 
+# Chainages within half a metre of a route's ends count as on the route (rounding in files).
+CHAINAGE_TOLERANCE_M = 0.5
+
 
 class BilingualName:
     """``display_name``: the English name while English is active (when there is one)."""
@@ -92,6 +95,14 @@ class Route(BilingualName, models.Model):
     def scope_q(scope: Scope) -> Q:
         return Q(pk__in=scope.route_ids) | Q(sections__district_id__in=scope.district_ids)
 
+    def covers(self, start_m: float, end_m: float | None = None) -> bool:
+        """True if the chainage (or range) lies on the route, within the tolerance."""
+        end_m = start_m if end_m is None else end_m
+        return (
+            self.start_m - CHAINAGE_TOLERANCE_M <= start_m
+            and end_m <= self.end_m + CHAINAGE_TOLERANCE_M
+        )
+
     def clean(self) -> None:
         if self.end_m is not None and self.start_m is not None and self.end_m <= self.start_m:
             raise ValidationError({"end_m": _("The end chainage must be after the start.")})
@@ -145,11 +156,13 @@ class Section(models.Model):
         errors: dict[str, Any] = {}
         if self.start_m is not None and self.end_m is not None and self.end_m <= self.start_m:
             errors["end_m"] = _("The end chainage must be after the start.")
-        if self.route_id is not None and self.start_m is not None and self.end_m is not None:
-            route = self.route
-            tolerance_m = 0.5
-            if self.start_m < route.start_m - tolerance_m or self.end_m > route.end_m + tolerance_m:
-                errors["start_m"] = _("The section must lie within the route's chainage range.")
+        has_range = self.start_m is not None and self.end_m is not None
+        if (
+            self.route_id is not None
+            and has_range
+            and not self.route.covers(self.start_m, self.end_m)
+        ):
+            errors["start_m"] = _("The section must lie within the route's chainage range.")
         if self.width_m is not None and self.width_m <= 0:
             errors["width_m"] = _("The width must be positive.")
         if errors:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from zhiyang.core import audit, services
 from zhiyang.core.choices import AuditAction
 from zhiyang.network import linref
-from zhiyang.network.models import District, Route, Section
+from zhiyang.network.models import CHAINAGE_TOLERANCE_M, District, Route, Section
 
 ROUTE_SHAPE_FIELDS = ("geometry", "start_m", "end_m")
 
@@ -96,9 +96,9 @@ def update_route(*, user: Any, route: Route, data: Mapping[str, Any]) -> Route:
         route = services.update_object(user=user, obj=route, data=clean)
         shape_after = tuple(getattr(route, name) for name in ROUTE_SHAPE_FIELDS)
         if shape_after != shape_before:
-            tolerance_m = 0.5
             outside = route.sections.exclude(
-                start_m__gte=route.start_m - tolerance_m, end_m__lte=route.end_m + tolerance_m
+                start_m__gte=route.start_m - CHAINAGE_TOLERANCE_M,
+                end_m__lte=route.end_m + CHAINAGE_TOLERANCE_M,
             )
             if outside.exists():
                 raise ValidationError(

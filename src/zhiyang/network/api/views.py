@@ -266,8 +266,7 @@ class ChainagePointView(APIView):
         if route is None:
             raise exceptions.NotFound(_("No such route."))
         chainage_m = params["chainage"]
-        tolerance_m = 0.5
-        if not route.start_m - tolerance_m <= chainage_m <= route.end_m + tolerance_m:
+        if not route.covers(chainage_m):
             raise exceptions.ValidationError(
                 {
                     "chainage": [

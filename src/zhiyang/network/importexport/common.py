@@ -29,7 +29,6 @@ SECTION_FIELDS = [
 SHEETS = {"districts": "district", "routes": "route", "sections": "section"}
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GEOJSON_CONTENT_TYPE = "application/geo+json"
-CHAINAGE_TOLERANCE_M = 0.5
 EXCEL_CELL_LIMIT = 32_767
 
 

@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from zhiyang.network.chainage import ChainageError, parse_chainage
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
 from zhiyang.network.importexport.common import (
-    CHAINAGE_TOLERANCE_M,
     INVALID,
     SHEETS,
     CleanNetwork,
     Record,
     RowError,
 )
-from zhiyang.network.models import District, Route
+from zhiyang.network.models import CHAINAGE_TOLERANCE_M, District, Route
 from zhiyang.network.services import clean_route_geometry
 
 

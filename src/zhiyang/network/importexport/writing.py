@@ -9,9 +9,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from zhiyang.core import audit
-from zhiyang.core.access import restrict
-from zhiyang.core.choices import AuditAction
+from zhiyang.core import services
+from zhiyang.core.access import in_scope, restrict
 from zhiyang.network.importexport.common import (
     SECTION_FIELDS,
     CleanNetwork,
@@ -22,7 +21,7 @@ from zhiyang.network.importexport.common import (
 from zhiyang.network.importexport.reading import read_records
 from zhiyang.network.importexport.validation import error_order, validate_records
 from zhiyang.network.models import District, Route, Section
-from zhiyang.network.services import section_geometry
+from zhiyang.network.services import rederive_sections, section_geometry
 
 
 def _upsert(
@@ -31,23 +30,11 @@ def _upsert(
     """Create or update by code; returns (object, "created" | "updated" | "unchanged")."""
     obj = model._default_manager.filter(code=values["code"]).first()
     if obj is None:
-        obj = model(**values)
-        obj.full_clean()
-        obj.save()
-        audit.record(
-            user=user, action=AuditAction.CREATE, obj=obj, before=None, after=audit.snapshot(obj)
-        )
+        obj = services.create_object(user=user, model=model, data=values, check_scope=False)
         return obj, "created"
     if all(getattr(obj, k) == v for k, v in values.items()):
         return obj, "unchanged"
-    before = audit.snapshot(obj)
-    for k, v in values.items():
-        setattr(obj, k, v)
-    obj.full_clean()
-    obj.save()
-    audit.record(
-        user=user, action=AuditAction.UPDATE, obj=obj, before=before, after=audit.snapshot(obj)
-    )
+    services.update_object(user=user, obj=obj, data=values, check_scope=False)
     return obj, "updated"
 
 
@@ -61,10 +48,6 @@ def _section_key(values: dict[str, Any]) -> tuple[Any, ...]:
         values["pavement"],
         values["district"],
     )
-
-
-def _in_scope(user: Any, obj: models.Model, action: str) -> bool:
-    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
 def write_clean(clean: CleanNetwork, *, user: Any = None) -> ImportSummary:
@@ -122,46 +105,26 @@ def write_clean(clean: CleanNetwork, *, user: Any = None) -> ImportSummary:
                 summary.sections_unchanged += len(new_sections)
                 continue
             for section in existing_list:
-                audit.record(
-                    user=user,
-                    action=AuditAction.DELETE,
-                    obj=section,
-                    before=audit.snapshot(section),
-                    after=None,
-                )
-                section.delete()
+                services.delete_object(user=user, obj=section)
                 summary.sections_deleted += 1
             for values in new_sections:
-                section = Section(
+                data = {name: values[name] for name in SECTION_FIELDS[1:7]}
+                data.update(
                     route=route,
-                    direction=values["direction"],
-                    start_m=values["start_m"],
-                    end_m=values["end_m"],
-                    lanes=values["lanes"],
-                    width_m=values["width_m"],
-                    pavement=values["pavement"],
                     district=districts[values["district"]],
                     geometry=section_geometry(route, values["start_m"], values["end_m"]),
                 )
-                section.full_clean()
-                section.save()
-                audit.record(
-                    user=user,
-                    action=AuditAction.CREATE,
-                    obj=section,
-                    before=None,
-                    after=audit.snapshot(section),
+                section = services.create_object(
+                    user=user, model=Section, data=data, check_scope=False
                 )
                 summary.sections_created += 1
                 to_check.append((section, "add", str(section)))
         if user is not None:
             # Sections of changed routes the user could not replace still follow the route.
-            from zhiyang.network.services import rederive_sections
-
             for code in shape_changed:
                 rederive_sections(user=user, route=routes[code])
             for obj, action, label in to_check:
-                if not _in_scope(user, obj, action):
+                if not in_scope(user, obj, action):
                     scope_errors.append(
                         RowError(
                             0,

@@ -135,7 +135,7 @@ class Command(BaseCommand):
             chainage_m = parse_chainage_param(options["chainage"])
         except ChainageError as exc:
             raise CommandError(str(exc)) from exc
-        if not route.start_m - 0.5 <= chainage_m <= route.end_m + 0.5:
+        if not route.covers(chainage_m):
             raise CommandError(
                 f"{format_chainage(chainage_m)} is outside {route.code} "
                 f"({format_chainage(route.start_m)}–{format_chainage(route.end_m)})."
