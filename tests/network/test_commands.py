@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from openpyxl import load_workbook
 
 from zhiyang.network.models import Route, Section
@@ -18,8 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 def run(*args: str) -> str:
+    """Run ``zhiyang network ...`` in English (messages follow the active language)."""
     out = io.StringIO()
-    call_command("network", *args, stdout=out, stderr=io.StringIO())
+    with translation.override("en"):
+        call_command("network", *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
 
@@ -46,12 +49,12 @@ def test_summary_text_and_empty_database(db: Any) -> None:
         "districts": 0,
     }
     text = run("summary")
-    assert "routes" in text and "districts" in text
+    assert "Routes" in text and "Districts" in text
 
 
 def test_import_export_template(tmp_path: pathlib.Path, network_doc: Any, write_doc: Any) -> None:
     path = write_doc(network_doc)
-    assert "sections_created" in run("import", str(path))
+    assert "Sections created          3" in run("import", str(path))
     assert Section.objects.count() == 3
     run("export", str(tmp_path / "out.geojson"))
     exported = json.loads((tmp_path / "out.geojson").read_text(encoding="utf-8"))

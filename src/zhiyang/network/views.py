@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -96,7 +95,7 @@ def network_import(request: HttpRequest) -> HttpResponse:
     """Upload a network file; every error is listed by row and column, nothing half-done."""
     _require(request, "network.section", "add")
     errors: list[importexport.RowError] = []
-    summary: dict[str, Any] | None = None
+    summary_rows: list[tuple[str, int]] | None = None
     if request.method == "POST":
         form = NetworkImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -113,23 +112,11 @@ def network_import(request: HttpRequest) -> HttpResponse:
                     % {"count": len(errors)},
                 )
             else:
-                summary = result.as_dict()
+                summary_rows = result.labelled()
                 messages.success(request, _("The network file was imported."))
                 form = NetworkImportForm()
     else:
         form = NetworkImportForm()
-    summary_rows = None
-    if summary is not None:
-        labels = {
-            "districts_created": _("Districts created"),
-            "districts_updated": _("Districts updated"),
-            "routes_created": _("Routes created"),
-            "routes_updated": _("Routes updated"),
-            "sections_created": _("Sections created"),
-            "sections_deleted": _("Sections replaced"),
-            "sections_unchanged": _("Sections unchanged"),
-        }
-        summary_rows = [(labels[k], v) for k, v in summary.items()]
     return render(
         request,
         "network/import.html",

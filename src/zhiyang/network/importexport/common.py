@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 DISTRICT_FIELDS = ["code", "name", "name_en"]
 ROUTE_FIELDS = [
     "code",
@@ -71,6 +73,19 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
+
+    def labelled(self) -> list[tuple[str, int]]:
+        """(translated label, count) pairs, for people."""
+        labels = {
+            "districts_created": _("Districts created"),
+            "districts_updated": _("Districts updated"),
+            "routes_created": _("Routes created"),
+            "routes_updated": _("Routes updated"),
+            "sections_created": _("Sections created"),
+            "sections_deleted": _("Sections replaced"),
+            "sections_unchanged": _("Sections unchanged"),
+        }
+        return [(labels[key], value) for key, value in self.as_dict().items()]
 
 
 @dataclass

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import F, Sum
+from django.utils.translation import gettext as _
 
 from zhiyang.core.access import restrict
 from zhiyang.network import importexport, linref
@@ -77,7 +78,7 @@ class Command(BaseCommand):
         try:
             return get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist as exc:
-            raise CommandError(f"No user {username!r}.") from exc
+            raise CommandError(_("No user %(name)s.") % {"name": username}) from exc
 
     def do_summary(self, options: dict[str, Any]) -> None:
         data = summary_data(self._user(options))
@@ -85,9 +86,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data))
             return
         rows = [
-            ("routes", data["routes"]),
-            ("length (km)", f"{data['length_km']:.3f}"),
-            ("districts", data["districts"]),
+            (_("Routes"), data["routes"]),
+            (_("Length (km)"), f"{data['length_km']:.3f}"),
+            (_("Districts"), data["districts"]),
         ]
         for label, value in rows:
             self.stdout.write(f"{label:<12} {value:>10}")
@@ -95,17 +96,19 @@ class Command(BaseCommand):
     def do_import(self, options: dict[str, Any]) -> None:
         path: pathlib.Path = options["path"]
         if not path.is_file():
-            raise CommandError(f"No file {path}.")
+            raise CommandError(_("No file %(path)s.") % {"path": path})
         try:
             summary = importexport.import_network_file(path, user=self._user(options))
         except importexport.ImportValidationError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"{len(exc.errors)} error(s) in {path}; nothing was imported.", returncode=1
+                _("%(count)d errors in %(path)s; nothing was imported.")
+                % {"count": len(exc.errors), "path": path},
+                returncode=1,
             ) from exc
-        for key, value in summary.as_dict().items():
-            self.stdout.write(f"{key:<20} {value:>6}")
+        for label, value in summary.labelled():
+            self.stdout.write(f"{label:<20} {value:>6}")
 
     def do_export(self, options: dict[str, Any]) -> None:
         path: pathlib.Path = options["path"]
@@ -119,26 +122,31 @@ class Command(BaseCommand):
             doc = importexport.export_geojson(districts=districts, routes=routes, sections=sections)
             path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
         else:
-            raise CommandError("Export to a .geojson, .json or .xlsx path.")
-        self.stdout.write(f"Wrote {path}")
+            raise CommandError(_("Export to a .geojson, .json or .xlsx path."))
+        self.stdout.write(_("Wrote %(path)s") % {"path": path})
 
     def do_template(self, options: dict[str, Any]) -> None:
         path: pathlib.Path = options["path"]
         path.write_bytes(importexport.excel_template())
-        self.stdout.write(f"Wrote {path}")
+        self.stdout.write(_("Wrote %(path)s") % {"path": path})
 
     def do_chainage(self, options: dict[str, Any]) -> None:
         route = Route.objects.filter(code__iexact=options["route"]).first()
         if route is None:
-            raise CommandError(f"No route {options['route']}.")
+            raise CommandError(_("No route %(code)s.") % {"code": options["route"]})
         try:
             chainage_m = parse_chainage_param(options["chainage"])
         except ChainageError as exc:
             raise CommandError(str(exc)) from exc
         if not route.covers(chainage_m):
             raise CommandError(
-                f"{format_chainage(chainage_m)} is outside {route.code} "
-                f"({format_chainage(route.start_m)}–{format_chainage(route.end_m)})."
+                _("%(chainage)s is outside %(route)s (%(start)s–%(end)s).")
+                % {
+                    "chainage": format_chainage(chainage_m),
+                    "route": route.code,
+                    "start": format_chainage(route.start_m),
+                    "end": format_chainage(route.end_m),
+                }
             )
         try:
             lon, lat = linref.point_at(route, chainage_m)
@@ -161,7 +169,7 @@ class Command(BaseCommand):
             options["lon"], options["lat"], Route.objects.filter(geometry__isnull=False)
         )
         if found is None:
-            raise CommandError("No route with geometry.")
+            raise CommandError(_("No route with geometry."))
         self.stdout.write(
             json.dumps(
                 {
