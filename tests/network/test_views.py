@@ -101,3 +101,31 @@ def test_export_links(two_districts: Any, make_user: Any) -> None:
         "application/vnd.openxmlformats"
     )
     assert client.get(url, {"format": "template"}).status_code == 200
+
+
+def test_route_list_pages_keep_filters_and_total_everything(make_user: Any) -> None:
+    from zhiyang.core.models import Organisation
+    from zhiyang.network.models import Route
+
+    Route.objects.bulk_create(
+        Route(
+            code=f"X{n:03d}",
+            name=f"Road {n}",
+            admin_level="county",
+            tech_class="class4",
+            pavement="asphalt",
+            start_m=0,
+            end_m=1000,
+        )
+        for n in range(120)
+    )
+    org = Organisation.objects.create(code="all", name="All", whole_network=True)
+    client = client_for(make_user(role="viewer", organisation=org))
+    first = client.get(reverse("network:route-list"), {"tech_class": "class4"}).content.decode()
+    assert "X000" in first and "X050" not in first
+    assert "120 routes" in first and ">120.0<" in first  # totals cover every page
+    assert "page=2" in first and "tech_class=class4" in first  # next link keeps the filter
+    third = client.get(reverse("network:route-list"), {"tech_class": "class4", "page": "3"})
+    assert "X119" in third.content.decode()
+    junk = client.get(reverse("network:route-list"), {"page": "junk"})
+    assert junk.status_code == 200

@@ -19,6 +19,7 @@ from zhiyang.core.choices import Action, Role
 from zhiyang.core.filters import AuditLogFilter
 from zhiyang.core.forms import LimitedAuthenticationForm
 from zhiyang.core.models import AuditLog
+from zhiyang.core.pagination import page_of
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -58,8 +59,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     queryset = restrict(AuditLog.objects.select_related("user"), request.user, "view")
     filterset = AuditLogFilter(request.GET, queryset=queryset)
-    entries = filterset.qs[:200]
-    return render(request, "core/audit_log.html", {"filter": filterset, "entries": entries})
+    page = page_of(request, filterset.qs, per_page=100)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"filter": filterset, "entries": page.object_list, "page_obj": page},
+    )
 
 
 def permission_matrix(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhiyang.core.access import access_object, restrict
+from zhiyang.core.pagination import page_of
 from zhiyang.network import importexport
 from zhiyang.network.api.views import export_response, template_response
 from zhiyang.network.chainage import format_chainage
@@ -33,7 +35,12 @@ def route_list(request: HttpRequest) -> HttpResponse:
     _require(request, "network.route", "view")
     routes = restrict(Route.objects.all(), request.user, "view")
     filterset = RouteFilter(request.GET, queryset=routes, request=request)
-    route_rows = list(filterset.qs.order_by("code"))
+    page = page_of(request, filterset.qs.order_by("code"))
+    route_rows = list(page.object_list)
+    # Totals of every matching route, not just this page (pk__in: no join duplicates).
+    totals = Route.objects.filter(pk__in=filterset.qs.values("pk")).aggregate(
+        routes=Count("pk"), length_m=Sum(F("end_m") - F("start_m"))
+    )
     sections = restrict(
         Section.objects.filter(route__in=[r.pk for r in route_rows]).select_related("district"),
         request.user,
@@ -56,7 +63,9 @@ def route_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "rows": rows,
-        "total_km": sum(r["length_km"] for r in rows),
+        "page_obj": page,
+        "total_routes": totals["routes"],
+        "total_km": (totals["length_m"] or 0.0) / 1000.0,
         "can_import": request.user.may("network.section", "add"),  # type: ignore[union-attr]
     }
     return render(request, "network/route_list.html", context)

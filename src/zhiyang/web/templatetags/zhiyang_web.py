@@ -51,3 +51,12 @@ def pretty_json(value: Any) -> str:
     if value is None:
         return "—"
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with ``changes`` applied (filters kept while paging)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return str(query.urlencode())
