@@ -48,3 +48,10 @@ def test_token_authenticates_api_calls(client, make_user):
     assert me.status_code == 200 and me.json()["username"] == "liu"
     legacy = client.get(reverse("api-me"), HTTP_AUTHORIZATION=f"Token {token}")
     assert legacy.status_code == 200
+
+
+@pytest.mark.parametrize("body", [[None, None], "text", {"username": ["a"], "password": {}}])
+def test_token_endpoint_refuses_malformed_bodies_with_400(client, body):
+    response = client.post(reverse("api-token"), body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] in ("invalid", "parse_error")

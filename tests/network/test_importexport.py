@@ -300,3 +300,25 @@ def test_export_respects_the_callers_querysets(
     ]
     assert kinds == [("district", "140221"), ("route", "S203"), ("section", "S203")]
     json.dumps(doc)  # serialisable
+
+
+def test_excel_export_drops_characters_excel_cannot_store(two_districts: Any) -> None:
+    District.objects.filter(pk=two_districts["east"].pk).update(name="阳高\x07县\x1f")
+    body = export_xlsx(
+        districts=District.objects.all(), routes=Route.objects.all(), sections=Section.objects.all()
+    )
+    names = [
+        row[1]
+        for row in load_workbook(io.BytesIO(body))["districts"].iter_rows(
+            min_row=2, values_only=True
+        )
+    ]
+    assert "阳高县" in names
+
+
+def test_a_geometry_too_long_for_an_excel_cell_is_a_clear_export_error(two_districts: Any) -> None:
+    route = two_districts["g1"]
+    coords = [[112.70 + i * 1e-5, 40.01] for i in range(2000)]
+    Route.objects.filter(pk=route.pk).update(geometry={"type": "LineString", "coordinates": coords})
+    with pytest.raises(importexport.ExportError, match="GeoJSON"):
+        export_xlsx(districts=[], routes=Route.objects.all(), sections=[])

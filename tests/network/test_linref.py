@@ -185,3 +185,9 @@ def test_vectorised_points_match_single_points() -> None:
     lons, lats = linref.points_at_coords(COORDS, START_M, END_M, chainages)
     for c, lon, lat in zip(chainages, lons, lats, strict=True):
         assert (lon, lat) == pytest.approx(linref.point_at(ROUTE, c), abs=1e-12)
+
+
+def test_a_point_on_the_other_side_of_the_earth_is_not_near_any_route() -> None:
+    with pytest.raises(linref.GeometryError):
+        linref.locate_on_coords(COORDS, START_M, END_M, 12.94, 1.2e-172)
+    assert linref.locate(12.94, 1.2e-172, [ROUTE]) is None

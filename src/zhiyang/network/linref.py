@@ -195,6 +195,9 @@ def locate_on_coords(
     forward, _inverse = transformers(line.epsg)
     px, py = forward.transform(lon, lat)
     p = np.array([float(px), float(py)])
+    if not np.isfinite(p).all():
+        # Far outside the route's UTM zone the projection has no finite answer.
+        raise GeometryError("the point cannot be projected into the route's zone")
     a = line.xy[:-1]
     b = line.xy[1:]
     ab = b - a

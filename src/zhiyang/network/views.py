@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -143,4 +143,8 @@ def network_export(request: HttpRequest) -> HttpResponse:
         return template_response()
     if kind not in ("geojson", "xlsx"):
         kind = "geojson"
-    return export_response(request.user, kind)
+    try:
+        return export_response(request.user, kind)
+    except importexport.ExportError as exc:
+        messages.error(request, str(exc))
+        return redirect("network:route-list")

@@ -33,6 +33,11 @@ class BadCredentials(exceptions.APIException):
     default_code = "authentication_failed"
 
 
+class TokenRequestSerializer(serializers.Serializer[dict[str, str]]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
 class ObtainTokenView(APIView):
     """Exchange a username and password for an API token (same lockout as the login page)."""
 
@@ -40,19 +45,14 @@ class ObtainTokenView(APIView):
     authentication_classes: list[Any] = []
 
     @extend_schema(
-        request=inline_serializer(
-            "TokenRequest",
-            {"username": serializers.CharField(), "password": serializers.CharField()},
-        ),
+        request=TokenRequestSerializer,
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request: Request) -> Response:
-        username = str(request.data.get("username") or "")
-        password = str(request.data.get("password") or "")
-        if not username or not password:
-            raise exceptions.ValidationError(
-                {"username": [_("Username and password are required.")]}
-            )
+        credentials = TokenRequestSerializer(data=request.data)
+        credentials.is_valid(raise_exception=True)
+        username = credentials.validated_data["username"]
+        password = credentials.validated_data["password"]
         address = login.client_address(request._request)
         if login.is_locked(username=username, address=address):
             raise Locked(_("Too many failed attempts. Wait a few minutes before trying again."))

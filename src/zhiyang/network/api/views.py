@@ -310,7 +310,10 @@ class ExportView(APIView):
         kind = request.query_params.get("format") or "geojson"
         if kind not in ("geojson", "xlsx"):
             raise exceptions.ValidationError({"format": [_("Use geojson or xlsx.")]})
-        return export_response(request.user, kind)
+        try:
+            return export_response(request.user, kind)
+        except importexport.ExportError as exc:
+            raise exceptions.ValidationError({"format": [str(exc)]}) from exc
 
 
 def export_response(user: Any, kind: str) -> HttpResponse:

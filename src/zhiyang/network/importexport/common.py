@@ -88,6 +88,10 @@ class ImportSummary:
         return [(labels[key], value) for key, value in self.as_dict().items()]
 
 
+class ExportError(ValueError):
+    """The data cannot be written in the requested format (the message says why)."""
+
+
 @dataclass
 class Record:
     kind: str

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from zhiyang.core.access import restrict
@@ -17,6 +18,7 @@ from zhiyang.network.importexport.common import (
     EXCEL_CELL_LIMIT,
     ROUTE_FIELDS,
     SECTION_FIELDS,
+    ExportError,
 )
 from zhiyang.network.models import District, Route, Section
 
@@ -86,6 +88,11 @@ def _wkt(geometry: Any) -> str:
     return "LINESTRING (" + ", ".join(f"{float(x)!r} {float(y)!r}" for x, y, *_z in coords) + ")"
 
 
+def _cells(values: list[Any]) -> list[Any]:
+    """Row values with the control characters Excel cannot store removed from strings."""
+    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+
+
 def new_sheet(workbook: Workbook, title: str, header: list[str]) -> Any:
     sheet = workbook.create_sheet(title)
     sheet.append(header)
@@ -114,21 +121,21 @@ def export_xlsx(
     workbook.remove(workbook.active)
     sheet = new_sheet(workbook, "districts", DISTRICT_FIELDS)
     for d in districts:
-        sheet.append([d.code, d.name, d.name_en])
+        sheet.append(_cells([d.code, d.name, d.name_en]))
     sheet = new_sheet(workbook, "routes", [*ROUTE_FIELDS, "geometry"])
     for r in routes:
         wkt = _wkt(r.geometry)
         if len(wkt) > EXCEL_CELL_LIMIT:
-            raise ValueError(
+            raise ExportError(
                 _(
                     "The geometry of route %(code)s is too long for an Excel cell; export "
                     "GeoJSON instead."
                 )
                 % {"code": r.code}
             )
-        sheet.append([getattr(r, name) for name in ROUTE_FIELDS] + [wkt])
+        sheet.append(_cells([getattr(r, name) for name in ROUTE_FIELDS] + [wkt]))
     sheet = new_sheet(workbook, "sections", SECTION_FIELDS)
     for s in sections:
         props = section_properties(s)
-        sheet.append([props[name] for name in SECTION_FIELDS])
+        sheet.append(_cells([props[name] for name in SECTION_FIELDS]))
     return workbook_bytes(workbook)
