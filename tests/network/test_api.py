@@ -365,3 +365,15 @@ def test_openapi_schema_has_no_warnings_for_network(capsys: Any) -> None:
     assert "/api/v1/network/locate/" in paths
     captured = capsys.readouterr()
     assert "network" not in captured.err.lower()
+
+
+def test_control_characters_are_a_field_error(make_user: Any, two_districts: Any) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(make_user(role="engineer", organisation=two_districts["org_all"]))
+    response = client.post(
+        "/api/v1/network/districts/", {"code": "140299", "name": "新\x1b区"}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["name"]

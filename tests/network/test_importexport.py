@@ -322,3 +322,13 @@ def test_a_geometry_too_long_for_an_excel_cell_is_a_clear_export_error(two_distr
     Route.objects.filter(pk=route.pk).update(geometry={"type": "LineString", "coordinates": coords})
     with pytest.raises(importexport.ExportError, match="GeoJSON"):
         export_xlsx(districts=[], routes=Route.objects.all(), sections=[])
+
+
+def test_control_characters_in_names_are_refused_by_row_and_column(
+    network_doc: Any, write_doc: Any
+) -> None:
+    network_doc["features"][2]["properties"]["name_en"] = "Ring\x00Road"
+    with pytest.raises(ImportValidationError) as caught:
+        import_network_file(write_doc(network_doc))
+    assert [(e.row, e.column) for e in caught.value.errors] == [(3, "name_en")]
+    assert not Route.objects.exists()

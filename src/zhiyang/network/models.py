@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhiyang.core.access import Scope
+from zhiyang.core.validators import validate_printable
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
 
 # Chainages within half a metre of a route's ends count as on the route (rounding in files).
@@ -38,9 +39,13 @@ class BilingualName:
 class District(BilingualName, models.Model):
     """A district or county (区/县) by its administrative division code (GB/T 2260)."""
 
-    code = models.CharField(_("division code"), max_length=12, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    code = models.CharField(
+        _("division code"), max_length=12, unique=True, validators=[validate_printable]
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[validate_printable])
+    name_en = models.CharField(
+        _("English name"), max_length=100, blank=True, validators=[validate_printable]
+    )
 
     class Meta:
         ordering = ["code"]
@@ -62,9 +67,13 @@ class Route(BilingualName, models.Model):
     calibrated linearly between the two ends (network/linref.py).
     """
 
-    code = models.CharField(_("route code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    code = models.CharField(
+        _("route code"), max_length=20, unique=True, validators=[validate_printable]
+    )
+    name = models.CharField(_("name"), max_length=200, validators=[validate_printable])
+    name_en = models.CharField(
+        _("English name"), max_length=200, blank=True, validators=[validate_printable]
+    )
     admin_level = models.CharField(
         _("administrative level"), max_length=16, choices=AdminLevel.choices
     )

@@ -46,7 +46,8 @@ class _Checker:
             return value or None
         return value
 
-    def text(self, name: str, *, required: bool, max_length: int) -> str:
+    def text(self, name: str, field: models.Field[Any, Any], *, required: bool) -> str:
+        """Text for model ``field``: its length limit and validators apply."""
         value = self.raw(name)
         if value is None:
             if required:
@@ -58,12 +59,17 @@ class _Checker:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = str(value)
-        if len(text) > max_length:
-            self.fail(name, _("At most %(n)d characters.") % {"n": max_length})
+        if field.max_length is not None and len(text) > field.max_length:
+            self.fail(name, _("At most %(n)d characters.") % {"n": field.max_length})
+        try:
+            field.run_validators(text)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.fail(name, message)
         return text
 
-    def code(self, name: str, *, max_length: int, digits: bool = False) -> str:
-        text = self.text(name, required=True, max_length=max_length)
+    def code(self, name: str, field: models.Field[Any, Any], *, digits: bool = False) -> str:
+        text = self.text(name, field, required=True)
         if text and any(ch.isspace() for ch in text):
             self.fail(name, _("A code cannot contain spaces."))
         elif text and digits and not text.isdigit():
@@ -159,6 +165,10 @@ def _check_range(check: _Checker, start_m: float, end_m: float) -> None:
         check.fail("end_m", _("The end chainage must be after the start."))
 
 
+DISTRICT_CODE = District._meta.get_field("code")
+ROUTE_CODE = Route._meta.get_field("code")
+
+
 def validate_records(records: Iterable[Record]) -> tuple[CleanNetwork, list[RowError]]:
     """Clean values of every record and every error found, cross-checked with the database."""
     errors: list[RowError] = []
@@ -170,11 +180,13 @@ def validate_records(records: Iterable[Record]) -> tuple[CleanNetwork, list[RowE
     for record in records:
         check = _Checker(record, errors)
         if record.kind == "district":
-            code = check.code("code", max_length=12, digits=True)
+            code = check.code("code", DISTRICT_CODE, digits=True)
             values: dict[str, Any] = {
                 "code": code,
-                "name": check.text("name", required=True, max_length=100),
-                "name_en": check.text("name_en", required=False, max_length=100),
+                "name": check.text("name", District._meta.get_field("name"), required=True),
+                "name_en": check.text(
+                    "name_en", District._meta.get_field("name_en"), required=False
+                ),
             }
             if code in named_districts:
                 check.fail("code", _("District %(code)s appears twice.") % {"code": code})
@@ -182,11 +194,11 @@ def validate_records(records: Iterable[Record]) -> tuple[CleanNetwork, list[RowE
             if check.ok:
                 clean.districts[code] = values
         elif record.kind == "route":
-            code = check.code("code", max_length=20)
+            code = check.code("code", ROUTE_CODE)
             values = {
                 "code": code,
-                "name": check.text("name", required=True, max_length=200),
-                "name_en": check.text("name_en", required=False, max_length=200),
+                "name": check.text("name", Route._meta.get_field("name"), required=True),
+                "name_en": check.text("name_en", Route._meta.get_field("name_en"), required=False),
                 "admin_level": check.choice("admin_level", AdminLevel),
                 "tech_class": check.choice("tech_class", TechClass),
                 "pavement": check.choice("pavement", Pavement),
@@ -202,14 +214,14 @@ def validate_records(records: Iterable[Record]) -> tuple[CleanNetwork, list[RowE
                 clean.routes[code] = values
         else:
             values = {
-                "route": check.code("route", max_length=20),
+                "route": check.code("route", ROUTE_CODE),
                 "direction": check.choice("direction", Direction, default=Direction.BOTH),
                 "start_m": check.chainage("start_m"),
                 "end_m": check.chainage("end_m"),
                 "lanes": check.integer("lanes", default=2, low=1, high=20),
                 "width_m": check.number("width_m"),
                 "pavement": check.choice("pavement", Pavement),
-                "district": check.code("district", max_length=12, digits=True),
+                "district": check.code("district", DISTRICT_CODE, digits=True),
             }
             if math.isfinite(values["width_m"]) and not 0 < values["width_m"] <= 100:
                 check.fail("width_m", _("The width must be positive (metres, at most 100)."))
