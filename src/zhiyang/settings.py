@@ -156,9 +156,10 @@ MAP_TILE_ATTRIBUTION = conf.env_str("ZHIYANG_TILE_ATTRIBUTION", "")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request then answers 401 with "WWW-Authenticate: Bearer".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "zhiyang.core.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["zhiyang.core.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
