@@ -55,3 +55,19 @@ def test_token_endpoint_refuses_malformed_bodies_with_400(client, body):
     response = client.post(reverse("api-token"), body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["error"]["code"] in ("invalid", "parse_error")
+
+
+@override_settings(LOGIN_MAX_FAILURES=2)
+def test_one_persons_mistakes_do_not_lock_out_others_behind_the_same_address(client, make_user):
+    make_user(role="viewer", username="sun")
+    make_user(role="viewer", username="zhou")
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "sun", "password": "wrong"})
+    other = client.post(reverse("login"), {"username": "zhou", "password": PASSWORD})
+    assert other.status_code == 302
+    client.logout()
+    # Password spraying from one address across many usernames is stopped.
+    for n in range(8):
+        client.post(reverse("login"), {"username": f"guess{n}", "password": "x"})
+    sprayed = client.post(reverse("login"), {"username": "zhou", "password": PASSWORD})
+    assert sprayed.status_code == 200

@@ -1,8 +1,11 @@
 """Login attempt limiting, shared by the login page and the API token endpoint.
 
-After ``LOGIN_MAX_FAILURES`` failures within ``LOGIN_LOCKOUT_SECONDS`` for one username or
-from one client address, further attempts are refused (even with the right password) until
-the window has passed. Attempts are kept in the database so every server process agrees.
+Within ``LOGIN_LOCKOUT_SECONDS``, attempts are refused (even with the right password) after
+``LOGIN_MAX_FAILURES`` failures for one username from one address, and after
+``SPREAD_FACTOR`` times as many for one username from anywhere (distributed guessing) or
+from one address for any usernames (password spraying). The wider limits are higher so that
+one person mistyping behind a shared address (a site office, a mobile carrier's NAT) does not
+lock out everyone else. Attempts are kept in the database so every server process agrees.
 """
 
 from __future__ import annotations
@@ -23,14 +26,20 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+SPREAD_FACTOR = 4
+
+
 def is_locked(*, username: str, address: str | None) -> bool:
-    """True if this username or address has too many recent failures."""
+    """True if this username, address or pair has too many recent failures."""
     since = timezone.now() - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
     recent = LoginAttempt.objects.filter(time__gte=since, succeeded=False)
     limit = settings.LOGIN_MAX_FAILURES
-    if recent.filter(username__iexact=username).count() >= limit:
+    by_user = recent.filter(username__iexact=username)
+    if by_user.filter(address=address).count() >= limit:
         return True
-    return address is not None and recent.filter(address=address).count() >= limit
+    if by_user.count() >= limit * SPREAD_FACTOR:
+        return True
+    return address is not None and recent.filter(address=address).count() >= limit * SPREAD_FACTOR
 
 
 def note_attempt(*, username: str, address: str | None, succeeded: bool) -> None:
