@@ -37,8 +37,6 @@ class Command(BaseCommand):
         quiet = options["verbosity"] < 2
         self.stdout.write(_("Migrating the database ..."))
         call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
-        self.stdout.write(_("Collecting static files ..."))
-        call_command("collectstatic", interactive=False, verbosity=0 if quiet else 1)
         self.stdout.write(_("Loading the reference network and demo users ..."))
         try:
             summary = load_demo()
