@@ -121,8 +121,10 @@ class AuditLog(models.Model):
         return f"{self.time:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
 
     def changed_fields(self) -> list[str]:
-        """Names of the fields whose value differs between before and after."""
-        before, after = self.before or {}, self.after or {}
+        """Names of the fields an update changed (empty for a creation or deletion)."""
+        if self.before is None or self.after is None:
+            return []
+        before, after = self.before, self.after
         return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
 
 
