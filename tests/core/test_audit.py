@@ -60,3 +60,15 @@ def test_passwords_never_reach_the_audit_trail(make_user):
     )
     entry = AuditLog.objects.get(resource="core.user", object_id=str(user.pk))
     assert entry.after["password"] == "***"
+
+
+def test_entries_name_their_resource_as_people_do(make_user):
+    from django.utils import translation
+
+    services.create_object(user=None, model=District, data={"code": "140213", "name": "平城区"})
+    entry = AuditLog.objects.get()
+    with translation.override("en"):
+        assert entry.resource_label() == "district"
+    with translation.override("zh-hans"):
+        assert entry.resource_label() == "区县"
+    assert AuditLog(resource="gone.model").resource_label() == "gone.model"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +120,14 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+    def resource_label(self) -> str:
+        """The resource as people name it (the model's translated name), e.g. 路段."""
+        try:
+            model = apps.get_model(self.resource)
+        except (LookupError, ValueError):
+            return self.resource
+        return str(model._meta.verbose_name)
 
     def changed_fields(self) -> list[str]:
         """Names of the fields an update changed (empty for a creation or deletion)."""
