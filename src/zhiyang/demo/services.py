@@ -13,10 +13,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from zhiyang.core import audit
-from zhiyang.core.choices import AuditAction, Role
+from zhiyang.core.choices import Role
 from zhiyang.core.models import Organisation, User
 from zhiyang.core.services import create_object, update_object
 from zhiyang.network.models import District
@@ -88,38 +88,14 @@ def _ensure_organisation(
 
 def _ensure_user(*, username: str, role: str, organisation: Organisation, password: str) -> User:
     """Create or reset a demo user; audited like any other change (password redacted)."""
+    data: dict[str, Any] = {"role": role, "organisation": organisation, "is_active": True}
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, role=role, organisation=organisation, is_active=True)
-        user.set_password(password)
-        user.full_clean()
-        user.save()
-        audit.record(
-            user=None, action=AuditAction.CREATE, obj=user, before=None, after=audit.snapshot(user)
-        )
-        return user
-    before = audit.snapshot(user)
-    changed = (
-        user.role != role
-        or user.organisation_id != organisation.pk
-        or not user.is_active
-        or not user.check_password(password)
-    )
-    if changed:
-        user.role = role
-        user.organisation = organisation
-        user.is_active = True
-        if not user.check_password(password):
-            user.set_password(password)
-        user.save()
-        audit.record(
-            user=None,
-            action=AuditAction.UPDATE,
-            obj=user,
-            before=before,
-            after=audit.snapshot(user),
-        )
-    return user
+        data.update(username=username, password=make_password(password))
+        return create_object(user=None, model=User, data=data)
+    if not user.check_password(password):
+        data["password"] = make_password(password)
+    return update_object(user=None, obj=user, data=data)  # audited only if something changed
 
 
 def load_demo(*, password: str | None = None, network_path: Path | None = None) -> DemoSummary:

@@ -73,6 +73,18 @@ def gunicorn_options(
     }
 
 
+def serve_with_options(options: dict[str, Any], *, stdout: Any = None) -> None:
+    """``run_server`` with the options ``add_server_arguments`` defines."""
+    run_server(
+        host=options["host"],
+        port=options["port"],
+        workers=options["workers"],
+        threads=options["threads"],
+        timeout=options["timeout"],
+        stdout=stdout,
+    )
+
+
 def run_server(
     *,
     host: str = DEFAULT_HOST,
@@ -151,11 +163,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         check_server_arguments(options)
-        run_server(
-            host=options["host"],
-            port=options["port"],
-            workers=options["workers"],
-            threads=options["threads"],
-            timeout=options["timeout"],
-            stdout=self.stdout,
-        )
+        serve_with_options(options, stdout=self.stdout)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from zhiyang.core.management.commands.serve import (
     add_server_arguments,
     check_server_arguments,
-    run_server,
+    serve_with_options,
 )
 from zhiyang.demo.services import DEFAULT_DEMO_PASSWORD, load_demo
 
@@ -48,14 +48,7 @@ class Command(BaseCommand):
             raise
         self._report(summary, options)
         if not options["no_serve"]:
-            run_server(
-                host=options["host"],
-                port=options["port"],
-                workers=options["workers"],
-                threads=options["threads"],
-                timeout=options["timeout"],
-                stdout=self.stdout,
-            )
+            serve_with_options(options, stdout=self.stdout)
 
     def _report(self, summary: Any, options: dict[str, Any]) -> None:
         from zhiyang.network.models import District, Route
