@@ -115,11 +115,7 @@ def network_import(request: HttpRequest) -> HttpResponse:
                 )
             except importexport.ImportValidationError as exc:
                 errors = exc.errors
-                messages.error(
-                    request,
-                    _("The file has %(count)d errors; nothing was imported.")
-                    % {"count": len(errors)},
-                )
+                messages.error(request, exc.message())
             else:
                 summary_rows = result.labelled()
                 messages.success(request, _("The network file was imported."))

@@ -28,12 +28,18 @@ def _flatten(detail: Any) -> Any:
 
 
 def error_response(
-    *, status_code: int, code: str, message: str, fields: dict[str, Any] | None = None
+    *,
+    status_code: int,
+    code: str,
+    message: str,
+    fields: dict[str, Any] | None = None,
+    **details: Any,
 ) -> Response:
-    """The one shape of an API error."""
+    """The one shape of an API error (``details`` add keys such as an import's ``rows``)."""
     body: dict[str, Any] = {"status": status_code, "code": code, "message": message}
     if fields:
         body["fields"] = fields
+    body.update(details)
     return Response({"error": body}, status=status_code)
 
 

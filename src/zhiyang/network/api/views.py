@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhiyang.core.access import restrict
+from zhiyang.core.api.errors import error_response
 from zhiyang.core.api.viewsets import ScopedModelViewSet
 from zhiyang.network import importexport, linref, services
 from zhiyang.network.api.serializers import (
@@ -381,11 +382,9 @@ class ImportView(APIView):
 
 
 def import_error_response(exc: importexport.ImportValidationError) -> Response:
-    body = {
-        "status": status.HTTP_400_BAD_REQUEST,
-        "code": "invalid_file",
-        "message": _("The file has %(count)d errors; nothing was imported.")
-        % {"count": len(exc.errors)},
-        "rows": [e.as_dict() for e in exc.errors],
-    }
-    return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
+    return error_response(
+        status_code=status.HTTP_400_BAD_REQUEST,
+        code="invalid_file",
+        message=exc.message(),
+        rows=[e.as_dict() for e in exc.errors],
+    )

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 DISTRICT_FIELDS = ["code", "name", "name_en"]
 ROUTE_FIELDS = [
@@ -57,6 +58,15 @@ class ImportValidationError(Exception):
     def __init__(self, errors: list[RowError]):
         self.errors = errors
         super().__init__("; ".join(str(e) for e in errors[:5]) + (" …" if len(errors) > 5 else ""))
+
+    def message(self) -> str:
+        """One line for people: how many errors, and that nothing was written."""
+        count = len(self.errors)
+        return ngettext(
+            "The file has %(count)d error; nothing was imported.",
+            "The file has %(count)d errors; nothing was imported.",
+            count,
+        ) % {"count": count}
 
 
 @dataclass

@@ -70,7 +70,7 @@ class Command(BaseCommand):
         role: str = options["role"]
         if role not in Role.values:
             raise CommandError(
-                _("Unknown role %(role)r; choose one of: %(roles)s.")
+                _("Unknown role “%(role)s”; choose one of: %(roles)s.")
                 % {"role": role, "roles": ", ".join(Role.values)}
             )
         organisation = None
@@ -79,7 +79,7 @@ class Command(BaseCommand):
             if organisation is None:
                 known = ", ".join(Organisation.objects.values_list("code", flat=True)) or "-"
                 raise CommandError(
-                    _("Unknown organisation %(code)r; known codes: %(known)s.")
+                    _("Unknown organisation “%(code)s”; known codes: %(known)s.")
                     % {"code": options["organisation"], "known": known}
                 )
         elif not options["superuser"]:
@@ -87,7 +87,7 @@ class Command(BaseCommand):
                 _("Warning: no --organisation given; this user will see no network data.")
             )
         if User.objects.filter(username=username).exists():
-            raise CommandError(_("A user named %(name)r already exists.") % {"name": username})
+            raise CommandError(_("A user named “%(name)s” already exists.") % {"name": username})
 
         password = self._password(options)
         if not password:

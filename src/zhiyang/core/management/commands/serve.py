@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -101,7 +102,11 @@ def run_server(
     pending = unapplied_migrations()
     if pending and stdout is not None:
         stdout.write(
-            _("Warning: %(n)d migration(s) not applied; run `zhiyang migrate` first.")
+            ngettext(
+                "Warning: %(n)d migration is not applied; run `zhiyang migrate` first.",
+                "Warning: %(n)d migrations are not applied; run `zhiyang migrate` first.",
+                pending,
+            )
             % {"n": pending}
         )
     options = gunicorn_options(

@@ -39,31 +39,35 @@ def summary_data(user: Any = None) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "Road network tools: summary, import, export, template, chainage, locate."
+    help = _("Road network tools: summary, import, export, template, chainage, locate.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="SUB-COMMAND")
 
-        p = sub.add_parser("summary", help="Routes, length and districts.")
-        p.add_argument("--format", choices=["text", "json"], default="text")
-        p.add_argument("--as-user", metavar="USERNAME", help="Count only what this user sees.")
+        p = sub.add_parser("summary", help=_("Routes, length and districts."))
+        p.add_argument(
+            "--format", choices=["text", "json"], default="text", help=_("Output format.")
+        )
+        p.add_argument("--as-user", metavar="USERNAME", help=_("Count only what this user sees."))
 
-        p = sub.add_parser("import", help="Import a .geojson/.json or .xlsx network file.")
+        p = sub.add_parser("import", help=_("Import a .geojson/.json or .xlsx network file."))
         p.add_argument("path", type=pathlib.Path)
-        p.add_argument("--as-user", metavar="USERNAME", help="Import as this user (scope).")
+        p.add_argument("--as-user", metavar="USERNAME", help=_("Import as this user (scope)."))
 
-        p = sub.add_parser("export", help="Export the network to PATH (.geojson or .xlsx).")
+        p = sub.add_parser(
+            "export", help=_("Export the network to PATH (.geojson, .json or .xlsx).")
+        )
         p.add_argument("path", type=pathlib.Path)
-        p.add_argument("--as-user", metavar="USERNAME", help="Export only what this user sees.")
+        p.add_argument("--as-user", metavar="USERNAME", help=_("Export only what this user sees."))
 
-        p = sub.add_parser("template", help="Write the Excel import template to PATH.")
+        p = sub.add_parser("template", help=_("Write the Excel import template to PATH."))
         p.add_argument("path", type=pathlib.Path)
 
-        p = sub.add_parser("chainage", help="Map point of a chainage on a route.")
-        p.add_argument("route", help="Route code, e.g. G208.")
-        p.add_argument("chainage", help="Chainage, e.g. K12+345 or 12345.")
+        p = sub.add_parser("chainage", help=_("Map point of a chainage on a route."))
+        p.add_argument("route", help=_("Route code, e.g. G208."))
+        p.add_argument("chainage", help=_("Chainage, e.g. K12+345 or 12345."))
 
-        p = sub.add_parser("locate", help="Nearest route, chainage and offset of a point.")
+        p = sub.add_parser("locate", help=_("Nearest route, chainage and offset of a point."))
         p.add_argument("lon", type=float)
         p.add_argument("lat", type=float)
 
@@ -102,11 +106,7 @@ class Command(BaseCommand):
         except importexport.ImportValidationError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
-            raise CommandError(
-                _("%(count)d errors in %(path)s; nothing was imported.")
-                % {"count": len(exc.errors), "path": path},
-                returncode=1,
-            ) from exc
+            raise CommandError(exc.message(), returncode=1) from exc
         for label, value in summary.labelled():
             self.stdout.write(f"{label:<20} {value:>6}")
 
@@ -122,7 +122,7 @@ class Command(BaseCommand):
             doc = importexport.export_geojson(districts=districts, routes=routes, sections=sections)
             path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
         else:
-            raise CommandError(_("Export to a .geojson, .json or .xlsx path."))
+            raise CommandError(_("The export path must end in .geojson, .json or .xlsx."))
         self.stdout.write(_("Wrote %(path)s") % {"path": path})
 
     def do_template(self, options: dict[str, Any]) -> None:
@@ -169,7 +169,7 @@ class Command(BaseCommand):
             options["lon"], options["lat"], Route.objects.filter(geometry__isnull=False)
         )
         if found is None:
-            raise CommandError(_("No route with geometry."))
+            raise CommandError(_("No route found near this point."))
         self.stdout.write(
             json.dumps(
                 {
