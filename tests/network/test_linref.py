@@ -191,3 +191,61 @@ def test_a_point_on_the_other_side_of_the_earth_is_not_near_any_route() -> None:
     with pytest.raises(linref.GeometryError):
         linref.locate_on_coords(COORDS, START_M, END_M, 12.94, 1.2e-172)
     assert linref.locate(12.94, 1.2e-172, [ROUTE]) is None
+
+
+@pytest.mark.django_db
+def test_database_prefilter_finds_exactly_the_brute_force_answer() -> None:
+    import random
+
+    from zhiyang.network.models import Route
+
+    rng = random.Random(7)
+    for n in range(60):
+        lon, lat = rng.uniform(112.0, 115.0), rng.uniform(39.0, 41.5)
+        coords = [[lon + 0.01 * k, lat + rng.uniform(-0.005, 0.005)] for k in range(5)]
+        Route.objects.create(
+            code=f"R{n}",
+            name=f"R{n}",
+            admin_level="county",
+            tech_class="class4",
+            pavement="asphalt",
+            start_m=0,
+            end_m=4000,
+            geometry={"type": "LineString", "coordinates": coords},
+        )
+    routes = Route.objects.all()
+    for _ in range(40):
+        lon, lat = rng.uniform(111.5, 115.5), rng.uniform(38.5, 42.0)
+        fast = linref.locate(lon, lat, routes)
+        slow = linref.locate(lon, lat, list(routes))
+        assert fast is not None and slow is not None
+        assert fast.route.code == slow.route.code
+        assert fast.distance_m == pytest.approx(slow.distance_m)
+        within = linref.locate(lon, lat, routes, max_distance_m=5_000)
+        assert (within is not None) == (slow.distance_m <= 5_000)
+
+
+@pytest.mark.django_db
+def test_bounding_box_follows_the_geometry() -> None:
+    from zhiyang.network.models import Route
+
+    route = Route.objects.create(
+        code="B1",
+        name="B1",
+        admin_level="county",
+        tech_class="class4",
+        pavement="asphalt",
+        start_m=0,
+        end_m=1000,
+        geometry={"type": "LineString", "coordinates": [[113.0, 40.0], [113.2, 40.1]]},
+    )
+    assert (route.min_lon, route.min_lat, route.max_lon, route.max_lat) == (
+        113.0,
+        40.0,
+        113.2,
+        40.1,
+    )
+    route.geometry = None
+    route.save()
+    route.refresh_from_db()
+    assert route.min_lon is None

@@ -276,6 +276,20 @@ class Location:
     distance_m: float
 
 
+# Search radii (m) tried in turn before every route is measured: a point reported at the
+# roadside is found among a handful of nearby routes even in a province-sized network.
+SEARCH_RADII_M = (1_000.0, 20_000.0, 200_000.0)
+METRES_PER_DEGREE_LAT = 111_320.0
+
+
+def bbox_around(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) of a box reaching at least ``radius_m`` from the
+    point in every direction (degrees of longitude shrink towards the poles)."""
+    dlat = radius_m / METRES_PER_DEGREE_LAT
+    dlon = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+
+
 def locate(
     lon: float,
     lat: float,
@@ -284,11 +298,29 @@ def locate(
 ) -> Location | None:
     """The route nearest to (lon, lat) among ``routes`` (a queryset or list, already
     restricted to what the caller may see; None = every route, for the system itself), or
-    None if none is within ``max_distance_m``. Routes without geometry are skipped."""
+    None if none is within ``max_distance_m``. Routes without geometry are skipped.
+
+    A queryset is first narrowed by the routes' bounding boxes (``Route.near``) with growing
+    radii; the answer is exact: a route outside a box of radius r is farther than r.
+    """
     if routes is None:
         from zhiyang.network.models import Route
 
         routes = Route.objects.filter(geometry__isnull=False)
+    near = getattr(getattr(routes, "model", None), "near", None)
+    if near is None:
+        return _nearest(lon, lat, routes, max_distance_m)
+    radii = [max_distance_m] if max_distance_m is not None else list(SEARCH_RADII_M)
+    for radius_m in radii:
+        found = _nearest(lon, lat, near(routes, lon, lat, radius_m), radius_m)
+        if found is not None:
+            return found
+    return None if max_distance_m is not None else _nearest(lon, lat, routes, None)
+
+
+def _nearest(
+    lon: float, lat: float, routes: Iterable[Any], max_distance_m: float | None
+) -> Location | None:
     best: Location | None = None
     for route in routes:
         if route.geometry is None:

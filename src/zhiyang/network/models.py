@@ -23,6 +23,20 @@ from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
 CHAINAGE_TOLERANCE_M = 0.5
 
 
+BBOX_FIELDS = ("min_lon", "min_lat", "max_lon", "max_lat")
+
+
+def geometry_bbox(geometry: Any) -> tuple[float | None, ...]:
+    """(min_lon, min_lat, max_lon, max_lat) of a GeoJSON LineString, or four Nones."""
+    try:
+        coords = geometry["coordinates"]
+        lons = [float(c[0]) for c in coords]
+        lats = [float(c[1]) for c in coords]
+        return min(lons), min(lats), max(lons), max(lats)
+    except (TypeError, KeyError, IndexError, ValueError):
+        return (None, None, None, None)
+
+
 class BilingualName:
     """``display_name``: the English name while English is active (when there is one)."""
 
@@ -82,9 +96,16 @@ class Route(BilingualName, models.Model):
     start_m = models.FloatField(_("start chainage (m)"), default=0.0)
     end_m = models.FloatField(_("end chainage (m)"))
     geometry = models.JSONField(_("geometry"), null=True, blank=True)
+    # The geometry's bounding box (WGS 84 degrees), kept by save(): lets "which route is
+    # near this point" ask the database for candidates instead of measuring every route.
+    min_lon = models.FloatField(null=True, editable=False)
+    min_lat = models.FloatField(null=True, editable=False)
+    max_lon = models.FloatField(null=True, editable=False)
+    max_lat = models.FloatField(null=True, editable=False)
 
     class Meta:
         ordering = ["code"]
+        indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"])]
         verbose_name = _("route")
         verbose_name_plural = _("routes")
         constraints = [
@@ -96,6 +117,13 @@ class Route(BilingualName, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.min_lon, self.min_lat, self.max_lon, self.max_lat = geometry_bbox(self.geometry)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "geometry" in update_fields:
+            kwargs["update_fields"] = {*update_fields, *BBOX_FIELDS}
+        super().save(*args, **kwargs)
+
     @property
     def length_m(self) -> float:
         return self.end_m - self.start_m
@@ -103,6 +131,18 @@ class Route(BilingualName, models.Model):
     @staticmethod
     def scope_q(scope: Scope) -> Q:
         return Q(pk__in=scope.route_ids) | Q(sections__district_id__in=scope.district_ids)
+
+    @staticmethod
+    def near(
+        routes: models.QuerySet[Route], lon: float, lat: float, radius_m: float
+    ) -> models.QuerySet[Route]:
+        """The routes whose bounding box comes within ``radius_m`` of the point."""
+        from zhiyang.network.linref import bbox_around
+
+        min_lon, min_lat, max_lon, max_lat = bbox_around(lon, lat, radius_m)
+        return routes.filter(
+            min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat
+        )
 
     def covers(self, start_m: float, end_m: float | None = None) -> bool:
         """True if the chainage (or range) lies on the route, within the tolerance."""
