@@ -377,3 +377,17 @@ def test_control_characters_are_a_field_error(make_user: Any, two_districts: Any
     )
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["name"]
+
+
+@pytest.mark.parametrize("value", ["50%", "K1+%d", "%(x)s"])
+def test_chainage_filter_errors_quote_any_text(
+    make_user: Any, two_districts: Any, value: str
+) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(make_user(role="viewer", organisation=two_districts["org_all"]))
+    for url in ("/api/v1/network/sections/", "/api/v1/network/sections/geojson/"):
+        response = client.get(url, {"from_m": value})
+        assert response.status_code == 400, (url, value)
+        assert value in str(response.json()["error"]["fields"]["from_m"])

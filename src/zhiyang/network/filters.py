@@ -44,7 +44,10 @@ class ChainageFormField(forms.CharField):
         try:
             return parse_chainage_param(text)
         except ChainageError as exc:
-            raise forms.ValidationError(str(exc), code="chainage") from exc
+            # The message quotes the user's text, which may hold "%": pass it as a parameter.
+            raise forms.ValidationError(
+                "%(reason)s", params={"reason": str(exc)}, code="chainage"
+            ) from exc
 
 
 @extend_schema_field(OpenApiTypes.STR)
