@@ -3,6 +3,7 @@ mutated inputs, must never answer a server error (schemathesis, in process)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -37,7 +38,10 @@ def admin_token(make_user: Any, two_districts: Any) -> str:
 
 @schema.exclude(method="DELETE").parametrize()
 @settings(
-    max_examples=12,
+    max_examples=int(os.environ.get("ZHIYANG_FUZZ_EXAMPLES", "12")),
+    # A fixed sequence keeps main green and reproducible; wider random runs are made by
+    # hand (ZHIYANG_FUZZ_RANDOM=1 with a larger ZHIYANG_FUZZ_EXAMPLES) before releases.
+    derandomize=not os.environ.get("ZHIYANG_FUZZ_RANDOM"),
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
