@@ -72,3 +72,25 @@ def test_scope_is_computed_once_per_user_object(
     scope_of(user)
     with django_assert_num_queries(0):
         scope_of(user)
+
+
+def test_totals_count_each_row_once_even_through_joins(two_districts, make_user):
+    from django.db.models import F, Sum
+
+    from zhiyang.core.access import restrict_for_totals
+
+    net = two_districts
+    Section.objects.create(
+        route=net["s1"],
+        start_m=0,
+        end_m=5_000,
+        width_m=9,
+        lanes=2,
+        pavement="asphalt",
+        district=net["east"],
+        direction="down",
+    )
+    user = make_user(role="viewer", organisation=net["org_east"])
+    length = Sum(F("end_m") - F("start_m"))
+    assert restrict_for_totals(Route.objects.all(), user).aggregate(m=length)["m"] == 5_000
+    assert restrict_for_totals(Route.objects.all(), user).count() == 1

@@ -82,6 +82,21 @@ def restrict(queryset: models.QuerySet[M], user: Any, action: str = "view") -> m
     return queryset.filter(condition).distinct()
 
 
+def restrict_for_totals(
+    queryset: models.QuerySet[M], user: Any, action: str = "view"
+) -> models.QuerySet[M]:
+    """``restrict`` as a queryset that is safe to aggregate.
+
+    A scope condition may join across relations (a route is in scope through its sections)
+    and then adds DISTINCT; a SUM over that join would count a row once per joined row. The
+    rows are the same, selected by primary key instead.
+    """
+    restricted = restrict(queryset, user, action)
+    if not restricted.query.distinct:
+        return restricted
+    return queryset.model._default_manager.filter(pk__in=restricted.values("pk"))
+
+
 def in_scope(user: Any, obj: models.Model, action: str = "view") -> bool:
     """True if ``user`` may ``action`` this (saved) object."""
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()

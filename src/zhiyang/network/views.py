@@ -37,7 +37,7 @@ def route_list(request: HttpRequest) -> HttpResponse:
     filterset = RouteFilter(request.GET, queryset=routes, request=request)
     page = page_of(request, filterset.qs.order_by("code"))
     route_rows = list(page.object_list)
-    # Totals of every matching route, not just this page (pk__in: no join duplicates).
+    # Totals of every matching route, not just this page.
     totals = Route.objects.filter(pk__in=filterset.qs.values("pk")).aggregate(
         routes=Count("pk"), length_m=Sum(F("end_m") - F("start_m"))
     )

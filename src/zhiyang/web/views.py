@@ -8,39 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from zhiyang.core.access import restrict, scope_of
+from zhiyang.core.access import restrict, restrict_for_totals, scope_of
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
 from zhiyang.network.models import District, Route, Section
 
-SECTIONS_GEOJSON_PATH = "/api/v1/network/sections/geojson/"
-
 # Length of a row in metres, computed in the database.
 LENGTH_M = F("end_m") - F("start_m")
-
-
-def sections_geojson_url() -> str:
-    """URL of the sections GeoJSON endpoint (built by the network app's API)."""
-    for name in ("network-api:section-geojson", "api:section-geojson", "section-geojson"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return SECTIONS_GEOJSON_PATH
-
-
-def _in_scope(model: type[Route] | type[Section] | type[District], user: Any) -> QuerySet[Any]:
-    """The user's rows as ``pk__in`` a subquery.
-
-    ``restrict`` may join across sections (a route is in scope through its sections) and adds
-    DISTINCT; summing over that join would count a row once per joined section, so the sums
-    below run on a plain queryset filtered by the scoped primary keys instead.
-    """
-    scoped = restrict(model.objects.all(), user, "view")
-    if scope_of(user).everything:
-        return scoped.order_by()
-    return model.objects.filter(pk__in=scoped.values("pk")).order_by()
 
 
 def _bars(rows: list[tuple[Any, float]]) -> dict[str, Any]:
@@ -76,8 +51,8 @@ def network_kpis(user: Any) -> dict[str, Any]:
     laid are attributes of sections, so those breakdowns sum section lengths; a divided
     highway's down-direction sections are left out there so each stretch of road counts once.
     """
-    routes = _in_scope(Route, user)
-    sections = _in_scope(Section, user)
+    routes = restrict_for_totals(Route.objects.order_by(), user)
+    sections = restrict_for_totals(Section.objects.order_by(), user)
     road_sections = sections.filter(~Q(direction=Direction.DOWN))
 
     totals = routes.aggregate(length_m=Sum(LENGTH_M))
@@ -93,7 +68,7 @@ def network_kpis(user: Any) -> dict[str, Any]:
         "length_km": (totals["length_m"] or 0.0) / 1000,
         "routes": routes.count(),
         "sections": sections.count(),
-        "districts": _in_scope(District, user).count(),
+        "districts": restrict(District.objects.all(), user, "view").count(),
         "by_class": _bars(
             [(label, by_class.get(value, 0.0)) for value, label in TechClass.choices]
         ),
@@ -117,7 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "scope_everything": scope_of(user).everything,
         "organisation": organisation,
         "show_map": user.may("network.section", "view"),  # type: ignore[union-attr]
-        "geojson_url": sections_geojson_url(),
+        "geojson_url": reverse("section-geojson"),
     }
     return render(request, "web/dashboard.html", context)
 
@@ -125,4 +100,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def network_map(request: HttpRequest) -> HttpResponse:
     if not request.user.may("network.section", "view"):  # type: ignore[union-attr]
         raise PermissionDenied
-    return render(request, "web/map.html", {"geojson_url": sections_geojson_url()})
+    return render(request, "web/map.html", {"geojson_url": reverse("section-geojson")})

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
-from zhiyang.core.access import restrict
+from zhiyang.core.access import restrict, restrict_for_totals
 from zhiyang.network import importexport, linref
 from zhiyang.network.chainage import ChainageError, format_chainage
 from zhiyang.network.filters import parse_chainage_param
@@ -23,14 +23,9 @@ def summary_data(user: Any = None) -> dict[str, Any]:
     routes = Route.objects.all()
     districts = District.objects.all()
     if user is not None:
-        routes = restrict(routes, user, "view")
+        routes = restrict_for_totals(routes, user)
         districts = restrict(districts, user, "view")
-    total_m = (
-        Route.objects.filter(pk__in=routes.values("pk")).aggregate(
-            total=Sum(F("end_m") - F("start_m"))
-        )["total"]
-        or 0.0
-    )
+    total_m = routes.aggregate(total=Sum(F("end_m") - F("start_m")))["total"] or 0.0
     return {
         "routes": routes.count(),
         "length_km": round(total_m / 1000.0, 3),
