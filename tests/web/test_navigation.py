@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from zhiyang.core.choices import Role
 from zhiyang.web import navigation
 from zhiyang.web.navigation import NavItem, menu_for
 
@@ -62,3 +63,16 @@ def test_rendered_menu_marks_the_current_page(client, make_user):
 def test_detail_pages_mark_their_list_entry():
     assert navigation._is_active("network:route-list", "network:route-detail")
     assert not navigation._is_active("network:route-list", "web:map")
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_menu_and_pages_agree_for_every_role(client, make_user, two_districts, role):
+    """Role × page: an entry is shown exactly when its page opens (403 otherwise)."""
+    user = make_user(role=role, organisation=two_districts["org_all"])
+    client.force_login(user)
+    shown = {entry["url_name"] for entry in menu_for(user)}
+    for item in navigation.MENU:
+        if item.url_name == "admin:index":
+            continue
+        status = client.get(reverse(item.url_name)).status_code
+        assert status == (200 if item.url_name in shown else 403), (role, item.url_name, status)

@@ -35,7 +35,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Dashboard"), "web:dashboard", None, "dashboard", OVERVIEW),
     NavItem(_("Map"), "web:map", "network.section", "map", OVERVIEW),
     NavItem(_("Routes"), "network:route-list", "network.route", "route", NETWORK),
-    NavItem(_("Import"), "network:import", "network.route", "upload", NETWORK, action="add"),
+    NavItem(_("Import"), "network:import", "network.section", "upload", NETWORK, action="add"),
     NavItem(_("Audit log"), "audit-log", "core.auditlog", "audit", ADMINISTRATION),
     NavItem(_("Permissions"), "permission-matrix", "core.user", "lock", ADMINISTRATION),
     NavItem(_("Admin site"), "admin:index", None, "settings", ADMINISTRATION, staff_only=True),
