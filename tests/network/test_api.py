@@ -391,3 +391,20 @@ def test_chainage_filter_errors_quote_any_text(
         response = client.get(url, {"from_m": value})
         assert response.status_code == 400, (url, value)
         assert value in str(response.json()["error"]["fields"]["from_m"])
+
+
+def test_end_before_start_is_a_field_error_on_end_m(make_user: Any, two_districts: Any) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(make_user(role="engineer", organisation=two_districts["org_all"]))
+    section = two_districts["sec_east"]
+    for url, body in (
+        ("/api/v1/network/routes/S203/", {"start_m": 6000}),
+        (f"/api/v1/network/sections/{section.pk}/", {"start_m": 4000, "end_m": 3000}),
+    ):
+        response = client.patch(url, body, format="json")
+        assert response.status_code == 400, url
+        assert "end_m" in response.json()["error"]["fields"], url
+    section.refresh_from_db()
+    assert (section.start_m, section.end_m) == (0, 5000)

@@ -79,15 +79,6 @@ class RouteSerializer(_ChainageStringsMixin, serializers.ModelSerializer[Route])
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict["geometry"]) from exc
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        start = attrs.get("start_m", getattr(self.instance, "start_m", 0.0))
-        end = attrs.get("end_m", getattr(self.instance, "end_m", None))
-        if end is not None and start is not None and end <= start:
-            raise serializers.ValidationError(
-                {"end_m": [_("The end chainage must be after the start.")]}
-            )
-        return attrs
-
 
 class ScopedSlugField(serializers.SlugRelatedField):  # type: ignore[type-arg]
     """A related object by code, chosen among those the requesting user may see."""
@@ -130,15 +121,6 @@ class SectionSerializer(_ChainageStringsMixin, serializers.ModelSerializer[Secti
             "district_name",
             "geometry",
         ]
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        start = attrs.get("start_m", getattr(self.instance, "start_m", None))
-        end = attrs.get("end_m", getattr(self.instance, "end_m", None))
-        if start is not None and end is not None and end <= start:
-            raise serializers.ValidationError(
-                {"end_m": [_("The end chainage must be after the start.")]}
-            )
-        return attrs
 
 
 class LocateQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
