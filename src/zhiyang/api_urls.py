@@ -22,4 +22,8 @@ urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("core/", include("zhiyang.core.api.urls")),
     path("network/", include("zhiyang.network.api.urls")),
+    path("condition/", include("zhiyang.condition.api.urls")),
+    path("people/", include("zhiyang.people.api.urls")),
+    path("fleet/", include("zhiyang.fleet.api.urls")),
+    path("safety/", include("zhiyang.safety.api.urls")),
 ]

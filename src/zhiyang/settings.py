@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "zhiyang.core",
     "zhiyang.network",
+    "zhiyang.condition",
+    "zhiyang.people",
+    "zhiyang.fleet",
+    "zhiyang.safety",
     "zhiyang.web",
     "zhiyang.demo",
 ]

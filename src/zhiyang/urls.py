@@ -11,6 +11,10 @@ urlpatterns = [
     path("", include("zhiyang.core.urls")),
     path("", include("zhiyang.web.urls")),
     path("network/", include("zhiyang.network.urls")),
+    path("condition/", include("zhiyang.condition.urls")),
+    path("people/", include("zhiyang.people.urls")),
+    path("fleet/", include("zhiyang.fleet.urls")),
+    path("safety/", include("zhiyang.safety.urls")),
     # The language switch works before login too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

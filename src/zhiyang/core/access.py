@@ -23,11 +23,16 @@ M = TypeVar("M", bound=models.Model)
 
 @dataclass(frozen=True)
 class Scope:
-    """What part of the network a user's organisation covers."""
+    """What part of the network a user's organisation covers, and which organisation it is.
+
+    Rows placed on the network (sections, condition units, hazards) are scoped by district
+    and route; rows owned by an organisation (workers, machines) by ``organisation_ids``.
+    """
 
     everything: bool
     district_ids: frozenset[int]
     route_ids: frozenset[int]
+    organisation_ids: frozenset[int] = frozenset()
 
     @classmethod
     def nothing(cls) -> Scope:
@@ -54,6 +59,7 @@ def scope_of(user: Any) -> Scope:
             everything=org.whole_network,
             district_ids=frozenset(org.districts.values_list("pk", flat=True)),
             route_ids=frozenset(org.routes.values_list("pk", flat=True)),
+            organisation_ids=frozenset({org.pk}),
         )
     user._zhiyang_scope = scope
     return scope
@@ -80,6 +86,22 @@ def restrict(queryset: models.QuerySet[M], user: Any, action: str = "view") -> m
         return queryset
     condition: Q = scope_q(scope)
     return queryset.filter(condition).distinct()
+
+
+def network_scope_q(scope: Scope, *, route: str = "route", district: str = "district") -> Q:
+    """The scope condition for a row placed on the network by a route and a district field.
+
+    A model with both fields declares ``scope_q = staticmethod(network_scope_q)``, or calls
+    this with its own field paths (``route="survey__route"``).
+    """
+    return Q(**{f"{route}_id__in": scope.route_ids}) | Q(
+        **{f"{district}_id__in": scope.district_ids}
+    )
+
+
+def organisation_scope_q(scope: Scope, *, organisation: str = "organisation") -> Q:
+    """The scope condition for a row owned by an organisation (a worker, a machine)."""
+    return Q(**{f"{organisation}_id__in": scope.organisation_ids})
 
 
 def restrict_for_totals(

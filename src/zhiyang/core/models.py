@@ -153,3 +153,27 @@ class LoginAttempt(models.Model):
     def __str__(self) -> str:
         outcome = "ok" if self.succeeded else "failed"
         return f"{self.time:%Y-%m-%d %H:%M} {self.username} {outcome}"
+
+
+class OrganisationOwned(models.Model):
+    """Base for rows that belong to an organisation rather than to a place on the network.
+
+    Workers, crews and machines are seen by the users of their organisation (and by
+    whole-network users); ``scope_q`` says so to ``core.access.restrict``.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set",
+        verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def scope_q(scope: Any) -> models.Q:
+        from zhiyang.core.access import organisation_scope_q
+
+        return organisation_scope_q(scope)

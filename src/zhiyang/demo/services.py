@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from importlib import resources
+from importlib import import_module, resources
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,11 @@ WORKS_AREA_CODE = "yanggao-tianzhen"
 WORKS_AREA_NAME = "阳高天镇工区"
 WORKS_AREA_DISTRICTS = ("140221", "140222")  # 阳高县, 天镇县
 SCOPED_VIEWER = "yanggao_viewer"
+
+# Apps that add demo data, in this order (later ones may use earlier ones' rows). Each has a
+# module ``zhiyang.<app>.demo`` with ``load_demo_data(*, context: DemoContext) -> str``:
+# idempotent, writing through the app's services, returning one line for the summary.
+DEMO_APPS = ("condition", "people", "fleet", "safety")
 
 
 def network_file() -> Path:
@@ -56,6 +61,31 @@ class DemoSummary:
     organisations: list[str] = field(default_factory=list)
     users: list[DemoUser] = field(default_factory=list)
     password: str = ""
+    data: list[str] = field(default_factory=list)  # one line per app's demo data
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """What the apps' demo loaders build on: the two organisations and the demo users."""
+
+    branch: Organisation
+    works_area: Organisation
+    users: dict[str, User]  # by username (each role's name, and SCOPED_VIEWER)
+
+
+def load_app_demos(*, context: DemoContext) -> list[str]:
+    """Run each app's demo loader (an app without one is skipped)."""
+    lines = []
+    for app in DEMO_APPS:
+        name = f"zhiyang.{app}.demo"
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        lines.append(module.load_demo_data(context=context))
+    return lines
 
 
 def load_network(*, path: Path | None = None) -> Any:
@@ -112,11 +142,17 @@ def load_demo(*, password: str | None = None, network_path: Path | None = None) 
             districts=[d for d in districts if d.code in WORKS_AREA_DISTRICTS],
         )
         summary.organisations = [branch.name, works_area.name]
+        users: dict[str, User] = {}
         for role in Role.values:
-            _ensure_user(username=role, role=role, organisation=branch, password=password)
+            users[role] = _ensure_user(
+                username=role, role=role, organisation=branch, password=password
+            )
             summary.users.append(DemoUser(role, role, branch.name))
-        _ensure_user(
+        users[SCOPED_VIEWER] = _ensure_user(
             username=SCOPED_VIEWER, role=Role.VIEWER, organisation=works_area, password=password
         )
         summary.users.append(DemoUser(SCOPED_VIEWER, Role.VIEWER, works_area.name))
+    summary.data = load_app_demos(
+        context=DemoContext(branch=branch, works_area=works_area, users=users)
+    )
     return summary

@@ -29,6 +29,10 @@ class NavItem:
 
 OVERVIEW = _("Overview")
 NETWORK = _("Road network")
+CONDITION = _("Condition")
+PEOPLE = _("People")
+FLEET = _("Equipment")
+SAFETY = _("Safety")
 ADMINISTRATION = _("Administration")
 
 MENU: tuple[NavItem, ...] = (
@@ -36,6 +40,50 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Map"), "web:map", "network.section", "map", OVERVIEW),
     NavItem(_("Routes"), "network:route-list", "network.route", "route", NETWORK),
     NavItem(_("Import"), "network:import", "network.section", "upload", NETWORK, action="add"),
+    NavItem(_("Condition map"), "condition:map", "condition.unitrating", "map", CONDITION),
+    NavItem(
+        _("Condition statistics"),
+        "condition:statistics",
+        "condition.unitrating",
+        "chart",
+        CONDITION,
+    ),
+    NavItem(_("Surveys"), "condition:survey-list", "condition.survey", "gauge", CONDITION),
+    NavItem(
+        _("Import survey data"),
+        "condition:import",
+        "condition.survey",
+        "upload",
+        CONDITION,
+        action="add",
+    ),
+    NavItem(
+        _("Report distress"),
+        "condition:distress-report",
+        "condition.distress",
+        "pin",
+        CONDITION,
+        action="add",
+    ),
+    NavItem(_("Check in"), "people:checkin", "people.checkin", "pin", PEOPLE, action="add"),
+    NavItem(_("Workers"), "people:worker-list", "people.worker", "users", PEOPLE),
+    NavItem(_("Crews"), "people:crew-list", "people.crew", "users", PEOPLE),
+    NavItem(_("Safety briefings"), "people:briefing-list", "people.briefing", "megaphone", PEOPLE),
+    NavItem(_("Attendance"), "people:checkin-list", "people.checkin", "checklist", PEOPLE),
+    NavItem(_("Machines"), "fleet:equipment-list", "fleet.equipment", "truck", FLEET),
+    NavItem(_("Fleet map"), "fleet:map", "fleet.equipment", "map", FLEET),
+    NavItem(_("Service due"), "fleet:service-list", "fleet.serviceinterval", "wrench", FLEET),
+    NavItem(
+        _("Import telematics"), "fleet:import", "fleet.equipment", "upload", FLEET, action="change"
+    ),
+    NavItem(_("Safety dashboard"), "safety:dashboard", "safety.hazard", "shield", SAFETY),
+    NavItem(
+        _("Report hazard"), "safety:hazard-report", "safety.hazard", "alert", SAFETY, action="add"
+    ),
+    NavItem(_("Hazards"), "safety:hazard-list", "safety.hazard", "alert", SAFETY),
+    NavItem(_("Work zones"), "safety:workzone-list", "safety.workzone", "cone", SAFETY),
+    NavItem(_("Inspections"), "safety:inspection-list", "safety.inspection", "checklist", SAFETY),
+    NavItem(_("Incidents"), "safety:incident-list", "safety.incident", "incident", SAFETY),
     NavItem(_("Audit log"), "audit-log", "core.auditlog", "audit", ADMINISTRATION),
     NavItem(_("Permissions"), "permission-matrix", "core.user", "lock", ADMINISTRATION),
     NavItem(_("Admin site"), "admin:index", None, "settings", ADMINISTRATION, staff_only=True),

@@ -68,6 +68,8 @@ class Command(BaseCommand):
             % {"routes": routes.count(), "km": length_km, "districts": District.objects.count()}
         )
         write(_("Organisations: %s") % ", ".join(summary.organisations))
+        for line in summary.data:
+            write(line)
         write("")
         write(
             _("Log in at: %s") % url
