@@ -16,4 +16,19 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 ensure_venv -e .
 
+# PDF reports embed a Chinese font (Debian's fonts-noto-cjk). Install it when we can; without
+# it everything works but the PDF reports, which then say what to install.
+if command -v dpkg >/dev/null 2>&1 && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "==> Installing the Chinese font for PDF reports (fonts-noto-cjk)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            fonts-noto-cjk >/dev/null 2>&1 ||
+            { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive \
+                apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null 2>&1; } ||
+            echo "    (could not install fonts-noto-cjk; PDF reports will ask for it)"
+    else
+        echo "Note: PDF reports need a Chinese font: apt-get install fonts-noto-cjk (as root)."
+    fi
+fi
+
 exec .venv/bin/zhiyang demo "$@"

@@ -40,11 +40,11 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Map"), "web:map", "network.section", "map", OVERVIEW),
     NavItem(_("Routes"), "network:route-list", "network.route", "route", NETWORK),
     NavItem(_("Import"), "network:import", "network.section", "upload", NETWORK, action="add"),
-    NavItem(_("Condition map"), "condition:map", "condition.unitrating", "map", CONDITION),
+    NavItem(_("Condition map"), "condition:map", "condition.surveyunit", "map", CONDITION),
     NavItem(
         _("Condition statistics"),
         "condition:statistics",
-        "condition.unitrating",
+        "condition.surveyunit",
         "chart",
         CONDITION,
     ),
