@@ -26,4 +26,5 @@ urlpatterns = [
     path("people/", include("zhiyang.people.api.urls")),
     path("fleet/", include("zhiyang.fleet.api.urls")),
     path("safety/", include("zhiyang.safety.api.urls")),
+    path("standards/", include("zhiyang.standards.api.urls")),
 ]

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhiyang.people",
     "zhiyang.fleet",
     "zhiyang.safety",
+    "zhiyang.standards",
     "zhiyang.web",
     "zhiyang.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("zhiyang.people.urls")),
     path("fleet/", include("zhiyang.fleet.urls")),
     path("safety/", include("zhiyang.safety.urls")),
+    path("standards/", include("zhiyang.standards.urls")),
     # The language switch works before login too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

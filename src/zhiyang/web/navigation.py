@@ -84,6 +84,8 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Work zones"), "safety:workzone-list", "safety.workzone", "cone", SAFETY),
     NavItem(_("Inspections"), "safety:inspection-list", "safety.inspection", "checklist", SAFETY),
     NavItem(_("Incidents"), "safety:incident-list", "safety.incident", "incident", SAFETY),
+    NavItem(_("Standards"), "standards:list", "standards.parameteroverride", "report",
+            ADMINISTRATION),
     NavItem(_("Audit log"), "audit-log", "core.auditlog", "audit", ADMINISTRATION),
     NavItem(_("Permissions"), "permission-matrix", "core.user", "lock", ADMINISTRATION),
     NavItem(_("Admin site"), "admin:index", None, "settings", ADMINISTRATION, staff_only=True),
