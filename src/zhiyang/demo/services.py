@@ -135,7 +135,10 @@ def load_demo(*, password: str | None = None, network_path: Path | None = None) 
     summary.network = load_network(path=network_path)
     with transaction.atomic():
         districts = list(District.objects.order_by("code"))
-        branch = _ensure_organisation(code=BRANCH_CODE, name=BRANCH_NAME, districts=districts)
+        # The branch oversees its works areas: it sees their workers and machines too.
+        branch = _ensure_organisation(
+            code=BRANCH_CODE, name=BRANCH_NAME, districts=districts, whole_network=True
+        )
         works_area = _ensure_organisation(
             code=WORKS_AREA_CODE,
             name=WORKS_AREA_NAME,

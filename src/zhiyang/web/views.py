@@ -13,6 +13,7 @@ from django.urls import reverse
 from zhiyang.core.access import restrict, restrict_for_totals, scope_of
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
 from zhiyang.network.models import District, Route, Section
+from zhiyang.web.tiles import tiles_for
 
 # Length of a row in metres, computed in the database.
 LENGTH_M = F("end_m") - F("start_m")
@@ -89,6 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     organisation = getattr(user, "organisation", None)
     context = {
         "kpis": network_kpis(user),
+        "tiles": tiles_for(user),
         "scope_everything": scope_of(user).everything,
         "organisation": organisation,
         "show_map": user.may("network.section", "view"),  # type: ignore[union-attr]
