@@ -177,3 +177,55 @@ class OrganisationOwned(models.Model):
         from zhiyang.core.access import organisation_scope_q
 
         return organisation_scope_q(scope)
+
+
+class Job(models.Model):
+    """A long-running background job (an import, a recomputation) and its progress.
+
+    The task running it updates ``progress`` (0–100) and ``message`` through core/jobs.py;
+    pages poll ``core:job-status``. ``errors`` is a list of ``{row, column, message, sheet}``
+    dicts (a rejected import), ``result`` whatever the job reports when it succeeds.
+
+    Who sees a job: its creator, superusers, and users whose role may view ``resource`` and
+    whose scope contains the related object (``resource`` + ``object_id``, e.g. the survey an
+    import writes into). A job without a related object is its creator's only.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    resource = models.CharField(_("resource"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.status}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from zhiyang.core import views
+from zhiyang.core import jobs, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -9,4 +9,6 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("audit/", views.audit_log, name="audit-log"),
     path("permissions/", views.permission_matrix, name="permission-matrix"),
+    path("jobs/<int:pk>/", jobs.job_status, name="job-status"),
+    path("jobs/<int:pk>/progress/", jobs.job_progress, name="job-progress"),
 ]
