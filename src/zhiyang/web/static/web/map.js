@@ -5,8 +5,21 @@
  *   data-tile-url, data-tile-attribution  XYZ tiles; without them a plain background
  *   data-legend-target="ID"              fill element #ID with a legend by route
  *   data-route-url="/network/routes/__CODE__/"  link popups to the route page
- * Lines are coloured by the feature's `color` property, else by route. After drawing, the
- * div gets data-layers-drawn="N" (browser tests wait for it); window.zhiyangMaps lists maps.
+ *
+ * Feature properties (the generic contract every app may rely on):
+ *   color        stroke / marker colour (else a colour per route)
+ *   weight       stroke width in px (lines 5, points: marker radius 7)
+ *   fill_color, fill_opacity   polygon and marker fill (default: color, 0.35 / 0.85)
+ *   title        popup heading
+ *   popup        list of [label, value] pairs shown in the popup (escaped here)
+ *   url, url_label   a link at the bottom of the popup (url_label defaults to
+ *                    data-text-details, "Details"); only same-site or http(s) URLs
+ * Point features are drawn as circle markers, LineString and Polygon as paths. Features
+ * without `title` and `popup` get the route/section popup (route, chainage, district,
+ * pavement). Pages render their own legends in HTML. After drawing, the div gets
+ * data-layers-drawn="N" (browser tests wait for it); window.zhiyangMaps lists maps.
+ * data-fit="0" keeps the view instead of fitting the data; `zhiyang:map-drawn` is
+ * dispatched on the div with the entry {element, map, layer, count} as detail.
  */
 (function () {
   "use strict";
@@ -74,7 +87,30 @@
     return (labels[kind] && labels[kind][value]) || value;
   }
 
+  function genericPopup(props) {
+    var html = '<div class="map-popup">';
+    if (props.title != null && props.title !== "") {
+      html += '<div class="map-popup-title">' + esc(props.title) + "</div>";
+    }
+    var rows = Array.isArray(props.popup) ? props.popup : [];
+    if (rows.length) {
+      html += "<dl>";
+      rows.forEach(function (row) {
+        if (!Array.isArray(row)) return;
+        html += "<dt>" + esc(row[0]) + "</dt><dd>" + esc(row[1]) + "</dd>";
+      });
+      html += "</dl>";
+    }
+    if (props.url && /^(\/|https?:)/.test(String(props.url))) {
+      html += '<a href="' + esc(props.url) + '">' + esc(props.url_label || text("textDetails", "Details")) + " →</a>";
+    }
+    return html + "</div>";
+  }
+
   function popupHtml(props, routeUrl) {
+    if ((props.title != null && props.title !== "") || Array.isArray(props.popup)) {
+      return genericPopup(props);
+    }
     var code = routeKey(props);
     var title = esc(code) + (props.route_name ? " " + esc(props.route_name) : "");
     var html = '<div class="map-popup"><div class="map-popup-title">' + title + "</div><dl>";
@@ -96,6 +132,20 @@
         esc(text("textOpen", "Open route")) + " →</a>";
     }
     return html + "</div>";
+  }
+
+  function numberOr(value, fallback) {
+    var n = Number(value);
+    return value != null && value !== "" && isFinite(n) ? n : fallback;
+  }
+
+  function styleOf(p, colours) {
+    var colour = p.color || colours[routeKey(p)] || PALETTE[0];
+    return {
+      color: colour, weight: numberOr(p.weight, 5), opacity: 0.9,
+      fillColor: p.fill_color || colour, fillOpacity: numberOr(p.fill_opacity, 0.35),
+      lineCap: "round", lineJoin: "round"
+    };
   }
 
   function showMessage(el, message) {
@@ -146,23 +196,32 @@
       var colours = colourFor(routes);
       var drawable = features.filter(function (f) { return f.geometry; });
       var layer = L.geoJSON({ type: "FeatureCollection", features: drawable }, {
-        style: function (f) {
+        style: function (f) { return styleOf(f.properties || {}, colours); },
+        pointToLayer: function (f, latlng) {
           var p = f.properties || {};
-          return { color: p.color || colours[routeKey(p)] || PALETTE[0], weight: 5, opacity: 0.9,
-                   lineCap: "round", lineJoin: "round" };
+          var style = styleOf(p, colours);
+          style.radius = numberOr(p.radius, numberOr(p.weight, 7));
+          style.weight = 2;
+          style.fillOpacity = numberOr(p.fill_opacity, 0.85);
+          return L.circleMarker(latlng, style);
         },
         onEachFeature: function (f, lyr) {
-          lyr.bindPopup(popupHtml(f.properties || {}, el.dataset.routeUrl));
-          lyr.on("mouseover", function () { lyr.setStyle({ weight: 8 }); });
-          lyr.on("mouseout", function () { layer.resetStyle(lyr); });
+          var p = f.properties || {};
+          lyr.bindPopup(popupHtml(p, el.dataset.routeUrl));
+          if (lyr.setStyle && !(lyr instanceof L.CircleMarker)) {
+            var base = numberOr(p.weight, 5);
+            lyr.on("mouseover", function () { lyr.setStyle({ weight: base + 3 }); });
+            lyr.on("mouseout", function () { layer.resetStyle(lyr); });
+          }
         }
       }).addTo(map);
       entry.layer = layer;
       entry.count = layer.getLayers().length;
       var bounds = layer.getBounds();
       map.invalidateSize();  // the layout may have settled since the map was created
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
-      else showMessage(el, text("textEmpty", "No road sections to show."));
+      if (bounds.isValid()) {
+        if (el.dataset.fit !== "0") map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+      } else showMessage(el, text("textEmpty", "No road sections to show."));
       fillLegend(el, routes, colours);
       el.setAttribute("data-layers-drawn", String(entry.count));
       el.dispatchEvent(new CustomEvent("zhiyang:map-drawn", { bubbles: true, detail: entry }));
