@@ -46,6 +46,8 @@ def main(argv: list[str]) -> int:
         if entry.fuzzy:
             entry.flags.remove("fuzzy")
         entry.previous_msgid = None
+        entry.previous_msgid_plural = None
+        entry.previous_msgctxt = None
         filled += 1
     catalogue.save(str(path))
     left = [e.msgid for e in catalogue if not e.obsolete and (not e.translated() or e.fuzzy)]

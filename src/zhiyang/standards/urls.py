@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401 - pages are added here
+from django.urls import path
+
+from zhiyang.standards import views
 
 app_name = "standards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.standard_list, name="list"),
+    path(
+        "overrides/<int:pk>/deactivate/",
+        views.override_deactivate,
+        name="override-deactivate",
+    ),
+    path("<slug:code>/", views.standard_detail, name="detail"),
+]
