@@ -250,3 +250,30 @@ def test_distress_of_the_wrong_pavement_is_refused(two_districts):
                 "quantity": 3.0,
             },
         )
+
+
+def test_rating_uses_the_owners_standards_overrides(survey, make_user, two_districts):
+    """An override of the RQI parameters (zhiyang.standards) changes the units' RQI for
+    surveys owned by that organisation only; without one, the data file's values apply."""
+    from zhiyang.standards.services import create_override
+
+    org = two_districts["org_all"]
+    owner = make_user(role="engineer", organisation=org)
+    survey.created_by = owner
+    survey.save(update_fields=["created_by"])
+    _load(survey, interval_rows(0, 1000, iri=2.0, rd_mm=6.0, sfc=48.0))
+    services.rate_survey(user=None, survey=survey)
+    default_rqi = SurveyUnit.objects.get(survey=survey).rqi
+    assert default_rqi == pytest.approx(100 / (1 + 0.026 * np.exp(0.65 * 2.0)), abs=0.01)
+
+    create_override(
+        user=make_user(role="admin", organisation=org),
+        standard="jtg5210_2018",
+        organisation=org,
+        overrides={"rqi": {"expressway_class1": {"a0": 0.03}}},
+        reason="provincial guideline (test)",
+    )
+    services.rate_survey(user=None, survey=survey)
+    assert SurveyUnit.objects.get(survey=survey).rqi == pytest.approx(
+        100 / (1 + 0.03 * np.exp(0.65 * 2.0)), abs=0.01
+    )

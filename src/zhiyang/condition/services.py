@@ -392,6 +392,19 @@ def _float_or_none(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+RATING_STANDARDS = {"2018": "jtg5210_2018", "2007": "jtg_h20_2007"}
+
+
+def rating_parameters(survey: Survey) -> Any:
+    """The rating parameters for ``survey``: its edition's data file with the active
+    overrides (zhiyang.standards) of the organisation that owns the survey - the
+    organisation of the user who created it - or only the global ones without one."""
+    from zhiyang.standards.services import parameters_for
+
+    owner = survey.created_by.organisation_id if survey.created_by_id else None
+    return parameters_for(RATING_STANDARDS[survey.edition], owner)
+
+
 def rate_survey(*, user: Any, survey: Survey, audit_row: bool = True) -> int:
     """Recompute all evaluation units of a survey in one transaction; returns their count.
 
@@ -441,7 +454,9 @@ def rate_survey(*, user: Any, survey: Survey, audit_row: bool = True) -> int:
                 columns.update(distress_quantities(records, bounds, pavements, survey.edition))
             else:
                 columns["dr"] = np.full(len(bounds), np.nan)
-            results = rate(columns, edition=survey.edition)
+            results = rate(
+                columns, edition=survey.edition, parameters=rating_parameters(survey)
+            )
             for i, (start_m, end_m) in enumerate(bounds):
                 section = mids[i]
                 assert section is not None
