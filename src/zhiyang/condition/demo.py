@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhiyang.condition import services
 from zhiyang.condition.choices import DistressSource, SurveyStatus
@@ -255,8 +256,8 @@ def load_demo_data(*, context: Any) -> str:
                 units += services.rate_survey(user=None, survey=survey, audit_row=False)
                 created += 1
         reports = _phone_reports(context.users)
-    return (
-        f"condition: {created} surveys ({units} evaluation units), {reports} phone reports"
-        if created or reports
-        else "condition: demo surveys already loaded"
-    )
+    if not (created or reports):
+        return _("Condition: the demo surveys were already loaded.")
+    return _(
+        "Condition: %(surveys)d surveys (%(units)d evaluation units), %(reports)d phone reports."
+    ) % {"surveys": created, "units": units, "reports": reports}

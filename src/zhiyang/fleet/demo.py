@@ -15,6 +15,8 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from zhiyang.core.services import create_object
 from zhiyang.fleet import services
 from zhiyang.fleet.choices import EquipmentType as T
@@ -464,7 +466,10 @@ def load_demo_data(*, context: Any) -> str:
 
     _ensure_assignments(machines, rows_by_code, routes, today)
     _ensure_intervals(machines, today)
-    return f"fleet: {len(machines)} machines, {created} new telematics snapshots"
+    return _("Equipment: %(machines)d machines, %(snapshots)d new telematics snapshots.") % {
+        "machines": len(machines),
+        "snapshots": created,
+    }
 
 
 def _ensure_assignments(

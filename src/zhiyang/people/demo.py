@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhiyang.core import crypto
 from zhiyang.people import services
@@ -268,8 +269,14 @@ def load_demo_data(*, context: Any) -> str:
         zone = _zone()
         briefings = _ensure_briefings(crews, zone, today)
         checkins = _check_ins(crews[0], zone, today) if zone is not None else 0
-    zone_note = "" if zone is not None else " (no active work zone: no check-ins)"
-    return (
-        f"people: {len(workers)} workers ({created} new), {len(crews)} crews, "
-        f"{briefings} briefings, {checkins} check-ins{zone_note}"
-    )
+    note = "" if zone is not None else " " + _("No active work zone, so no check-ins.")
+    return _(
+        "People: %(workers)d workers (%(new)d new), %(crews)d crews, %(briefings)d briefings, "
+        "%(checkins)d check-ins."
+    ) % {
+        "workers": len(workers),
+        "new": created,
+        "crews": len(crews),
+        "briefings": briefings,
+        "checkins": checkins,
+    } + note

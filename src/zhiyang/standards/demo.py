@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from zhiyang.standards import services
 from zhiyang.standards.models import ParameterOverride
 
@@ -27,4 +29,7 @@ def load_demo_data(*, context: Any) -> str:
             overrides={"pbi": {"light": 20.0, "medium": 40.0}},
             reason=REASON,
         )
-    return f"standards: 1 override ({organisation.name}, {CODE} PBI)"
+    return _("Standards: one demo override (%(organisation)s, %(code)s PBI).") % {
+        "organisation": organisation.name,
+        "code": CODE,
+    }
