@@ -471,18 +471,37 @@ def check_columns(
 # --------------------------------------------------------------------------- rating
 
 
-def _by_group(
-    road_class: ObjectArray, params: RatingParameters, values: Mapping[str, float]
-) -> FloatArray:
+@dataclass(frozen=True)
+class _Masks:
+    """Which units are in each road-class group and on each pavement, computed once per call
+    (comparing object arrays of strings is the slow part of a vectorised rating)."""
+
+    n: int
+    groups: Mapping[str, BoolArray]
+    pavements: Mapping[str, BoolArray]
+
+    @classmethod
+    def of(cls, road_class: ObjectArray, pavement: ObjectArray, params: RatingParameters) -> _Masks:
+        return cls(
+            n=road_class.shape[0],
+            groups={g: np.isin(road_class, list(c)) for g, c in params.class_groups.items()},
+            pavements={p: pavement == p for p in PAVEMENTS},
+        )
+
+
+def _by_group(masks: _Masks, values: Mapping[str, float]) -> FloatArray:
     """Per-unit value of a parameter given per road-class group."""
-    out = np.full(road_class.shape[0], np.nan)
-    for group, classes in params.class_groups.items():
-        out[np.isin(road_class, classes)] = values[group]
+    out = np.full(masks.n, np.nan)
+    for group, mask in masks.groups.items():
+        out[mask] = values[group]
     return out
 
 
-def _applies(index: str, pavement: ObjectArray, params: RatingParameters) -> BoolArray:
-    return np.isin(pavement, list(params.applicability[index]))
+def _applies(index: str, masks: _Masks, params: RatingParameters) -> BoolArray:
+    applies = np.zeros(masks.n, dtype=bool)
+    for pave in params.applicability[index]:
+        applies |= masks.pavements[pave]
+    return applies
 
 
 def rate(
@@ -503,6 +522,7 @@ def rate(
     road_class = np.asarray(columns["road_class"], dtype=object)
     pavement = np.asarray(columns["pavement"], dtype=object)
     n = road_class.shape[0]
+    masks = _Masks.of(road_class, pavement, params)
 
     def col(name: str) -> FloatArray:
         if name not in columns:
@@ -510,9 +530,9 @@ def rate(
         return np.asarray(columns[name], dtype=np.float64).reshape(-1)
 
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        out: dict[str, npt.NDArray[Any]] = {"dr": _dr(col, pavement, params, n)}
-        out.update(_indices(col, road_class, pavement, out["dr"], params))
-        out["pqi"] = _pqi(out, road_class, pavement, params)
+        out: dict[str, npt.NDArray[Any]] = {"dr": _dr(col, masks, params)}
+        out.update(_indices(col, masks, out["dr"], params))
+        out["pqi"] = _pqi(out, masks, params)
         parts = {"pqi": out["pqi"], **{k: col(k) for k in ("sci", "bci", "tci")}}
         mqi = sum(params.mqi_weights[k] * parts[k] for k in MQI_COMPONENTS)
         out["mqi"] = np.asarray(mqi, dtype=np.float64)
@@ -521,17 +541,17 @@ def rate(
     return out
 
 
-def _dr(col: Column, pavement: ObjectArray, params: RatingParameters, n: int) -> FloatArray:
+def _dr(col: Column, masks: _Masks, params: RatingParameters) -> FloatArray:
     """DR (%) = 100·Σ w_i·A_i / A, A = length × width; a given ``dr`` takes precedence.
 
     Length-measured items become areas through their influence width. A blank quantity is 0
     when the unit has any quantity; a unit with none (and no ``dr``) has no DR. DR is capped
     at 100 (the damaged area cannot exceed the unit).
     """
-    damaged_m2 = np.zeros(n)
-    surveyed = np.zeros(n, dtype=bool)
+    damaged_m2 = np.zeros(masks.n)
+    surveyed = np.zeros(masks.n, dtype=bool)
     for pave in PAVEMENTS:
-        mine = pavement == pave
+        mine = masks.pavements[pave]
         for item in params.distress[pave]:
             quantity = col(item.key)
             given = mine & np.isfinite(quantity)
@@ -544,22 +564,19 @@ def _dr(col: Column, pavement: ObjectArray, params: RatingParameters, n: int) ->
 
 
 def _indices(
-    col: Column,
-    road_class: ObjectArray,
-    pavement: ObjectArray,
-    dr: FloatArray,
-    params: RatingParameters,
+    col: Column, masks: _Masks, dr: FloatArray, params: RatingParameters
 ) -> dict[str, FloatArray]:
     """PCI, RQI, RDI, SRI, PSSI, PBI, PWI per unit (formulas in docs/rating.md); NaN where
     the input is not measured, the edition has no such index, or the pavement has none."""
     nan = np.nan
     out: dict[str, FloatArray] = {}
-    a0 = np.where(pavement == "asphalt", params.pci["asphalt"].a0, params.pci["concrete"].a0)
-    a1 = np.where(pavement == "asphalt", params.pci["asphalt"].a1, params.pci["concrete"].a1)
+    asphalt = masks.pavements["asphalt"]
+    a0 = np.where(asphalt, params.pci["asphalt"].a0, params.pci["concrete"].a0)
+    a1 = np.where(asphalt, params.pci["asphalt"].a1, params.pci["concrete"].a1)
     out["pci"] = np.clip(100.0 - a0 * dr**a1, 0.0, 100.0)
 
-    r0 = _by_group(road_class, params, {g: c.a0 for g, c in params.rqi.items()})
-    r1 = _by_group(road_class, params, {g: c.a1 for g, c in params.rqi.items()})
+    r0 = _by_group(masks, {g: c.a0 for g, c in params.rqi.items()})
+    r1 = _by_group(masks, {g: c.a1 for g, c in params.rqi.items()})
     out["rqi"] = 100.0 / (1.0 + r0 * np.exp(r1 * col("iri")))
 
     rd, p = col("rd_mm"), params.rdi
@@ -591,26 +608,25 @@ def _indices(
         out["pwi"] = np.clip(100.0 - params.pwi.a0 * wear_ratio**params.pwi.a1, 0.0, 100.0)
 
     for index in PQI_COMPONENTS:
-        out[index] = np.where(_applies(index, pavement, params), out[index], nan)
+        out[index] = np.where(_applies(index, masks, params), out[index], nan)
     return out
 
 
 def _pqi(
-    indices: Mapping[str, npt.NDArray[Any]],
-    road_class: ObjectArray,
-    pavement: ObjectArray,
-    params: RatingParameters,
+    indices: Mapping[str, npt.NDArray[Any]], masks: _Masks, params: RatingParameters
 ) -> FloatArray:
     """PQI = Σ w·index, only where every index with a non-zero weight is available."""
-    n = road_class.shape[0]
-    total = np.zeros(n)
-    complete = np.ones(n, dtype=bool)
+    total = np.zeros(masks.n)
+    complete = np.ones(masks.n, dtype=bool)
+    cells = [
+        (masks.groups[group] & masks.pavements[pave], weights)
+        for group, by_pavement in params.pqi_weights.items()
+        for pave, weights in by_pavement.items()
+    ]
     for index in PQI_COMPONENTS:
-        weight = np.zeros(n)
-        for group, by_pavement in params.pqi_weights.items():
-            in_group = np.isin(road_class, params.class_groups[group])
-            for pave, weights in by_pavement.items():
-                weight[in_group & (pavement == pave)] = weights.get(index, 0.0)
+        weight = np.zeros(masks.n)
+        for mask, weights in cells:
+            weight[mask] = weights.get(index, 0.0)
         value = np.asarray(indices[index], dtype=np.float64)
         complete &= (weight == 0) | np.isfinite(value)
         total += np.where(weight > 0, weight * value, 0.0)
