@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -25,12 +24,9 @@ def demo_base(db: Any, make_user: Any) -> DemoContext:
     return DemoContext(branch=branch, works_area=branch, users=users)
 
 
-def test_demo_loads_fast_and_once(demo_base: DemoContext) -> None:
+def test_demo_loads_once(demo_base: DemoContext) -> None:
     context = demo_base
-    started = time.perf_counter()
     demo.load_demo_data(context=context)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.5, elapsed
     demo.load_demo_data(context=context)
     assert WorkZone.objects.count() == 2
     assert WorkZone.objects.filter(status="active", route__code="G208").count() == 1

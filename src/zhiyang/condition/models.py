@@ -48,21 +48,8 @@ from zhiyang.condition.choices import (
     SurveyStatus,
 )
 from zhiyang.core.access import Scope, network_scope_q
-from zhiyang.core.validators import validate_printable
+from zhiyang.core.validators import validate_photo, validate_printable
 from zhiyang.network.choices import Pavement, TechClass
-
-# Largest photo a phone report may attach (bytes); phones send 2–5 MB JPEGs.
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
-
-
-def validate_photo_size(value: Any) -> None:
-    """Refuse photos larger than MAX_PHOTO_BYTES (the upload is kept under the data dir)."""
-    size = getattr(value, "size", 0) or 0
-    if size > MAX_PHOTO_BYTES:
-        raise ValidationError(
-            _("The photo is larger than %(limit)d MB.") % {"limit": MAX_PHOTO_BYTES // 2**20},
-            code="photo_too_large",
-        )
 
 
 def _index_field(verbose: Any) -> models.FloatField:
@@ -323,7 +310,7 @@ class Distress(models.Model):
         _("photo"),
         upload_to="condition/distress/%Y/%m/",
         blank=True,
-        validators=[validate_photo_size],
+        validators=[validate_photo],
     )
     note = models.TextField(_("note"), blank=True, validators=[validate_printable])
     source = models.CharField(

@@ -401,7 +401,8 @@ def rating_parameters(survey: Survey) -> Any:
     organisation of the user who created it - or only the global ones without one."""
     from zhiyang.standards.services import parameters_for
 
-    owner = survey.created_by.organisation_id if survey.created_by_id else None
+    creator = survey.created_by
+    owner = creator.organisation_id if creator is not None else None
     return parameters_for(RATING_STANDARDS[survey.edition], owner)
 
 
@@ -493,11 +494,6 @@ def rate_survey(*, user: Any, survey: Survey, audit_row: bool = True) -> int:
 
 class DistressLocationError(ValidationError):
     """No route in the user's scope near the reported point."""
-
-
-def district_at(route: Route, chainage_m: float) -> Any:
-    section = section_at(sections_for(route), chainage_m)
-    return section.district if section else None
 
 
 def validate_distress_kind(*, pavement: str, edition: str, distress: str, severity: str) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -18,3 +19,37 @@ def validate_printable(value: str) -> None:
         raise ValidationError(
             _("Remove the invisible control characters from this text."), code="control_characters"
         )
+
+
+# Largest photo a field form may attach (bytes); phones send 2–5 MB JPEGs.
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+
+def validate_photo(upload: Any) -> None:
+    """A real image (Pillow can read it) of at most MAX_PHOTO_BYTES, whatever its name says.
+
+    Used by every photo field (distress and hazard reports, workers, briefings). A file
+    already stored was checked when it was uploaded.
+    """
+    if not upload or getattr(upload, "_committed", False):
+        return
+    size = getattr(upload, "size", 0) or 0
+    if size > MAX_PHOTO_BYTES:
+        raise ValidationError(
+            _("The photo is larger than %(limit)d MB.") % {"limit": MAX_PHOTO_BYTES // 2**20},
+            code="photo_too_large",
+        )
+    from PIL import Image, UnidentifiedImageError
+
+    position = upload.tell() if hasattr(upload, "tell") else None
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise ValidationError(
+            _("Upload a JPEG, PNG or WebP photo; this file is not an image."), code="image"
+        ) from exc
+    finally:
+        if position is not None:
+            upload.seek(position)

@@ -168,3 +168,21 @@ def update_section(*, user: Any, section: Section, data: Mapping[str, Any]) -> S
 
 def delete_section(*, user: Any, section: Section) -> None:
     services.delete_object(user=user, obj=section)
+
+
+def district_at(route: Route, chainage_m: float) -> District | None:
+    """The district of the section of ``route`` containing the chainage, else of the nearest
+    section (a point on a gap between sections, or just past the route's end)."""
+    sections = Section.objects.filter(route=route).select_related("district")
+    inside = sections.filter(start_m__lte=chainage_m, end_m__gte=chainage_m).first()
+    if inside is not None:
+        return inside.district
+    before = sections.filter(end_m__lt=chainage_m).order_by("-end_m").first()
+    after = sections.filter(start_m__gt=chainage_m).order_by("start_m").first()
+    candidates = [s for s in (before, after) if s is not None]
+    if not candidates:
+        return None
+    nearest = min(
+        candidates, key=lambda s: min(abs(s.start_m - chainage_m), abs(s.end_m - chainage_m))
+    )
+    return nearest.district

@@ -19,14 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from zhiyang.core import crypto
 from zhiyang.core.access import organisation_scope_q
 from zhiyang.core.models import OrganisationOwned
-from zhiyang.core.validators import validate_printable
+from zhiyang.core.validators import validate_photo, validate_printable
 from zhiyang.people.choices import AlertLevel, CertificateType, Trade, TrainingLevel
-from zhiyang.people.validators import (
-    mask_id_number,
-    normalise_id_number,
-    validate_id_number,
-    validate_image,
-)
+from zhiyang.people.validators import mask_id_number, normalise_id_number, validate_id_number
 
 
 def _worker_scope(path: str) -> Any:
@@ -71,7 +66,7 @@ class Worker(OrganisationOwned):
         _("photo"),
         upload_to="people/photos/%Y/",
         blank=True,
-        validators=[validate_image, FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        validators=[validate_photo, FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -352,7 +347,7 @@ class Briefing(models.Model):
         _("photo"),
         upload_to="people/briefings/%Y/",
         blank=True,
-        validators=[validate_image, FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        validators=[validate_photo, FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
     )
     given_by = models.ForeignKey(
         Worker,

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 # GB 11643-1999 公民身份号码: weights of the 17 digits and the check character by remainder.
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
 
 
 def normalise_id_number(value: str) -> str:
@@ -47,24 +44,3 @@ def mask_id_number(value: str) -> str:
     return text[:4] + "*" * (len(text) - 8) + text[-4:]
 
 
-def validate_image(upload: Any) -> None:
-    """A real image (Pillow can read it) of reasonable size, whatever its name says."""
-    if not upload or getattr(upload, "_committed", False):
-        return  # nothing, or a file already stored (checked when it was uploaded)
-    size = getattr(upload, "size", 0) or 0
-    if size > MAX_PHOTO_BYTES:
-        raise ValidationError(_("The image is larger than 8 MB."), code="image_size")
-    from PIL import Image, UnidentifiedImageError
-
-    position = upload.tell() if hasattr(upload, "tell") else None
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise ValidationError(
-            _("Upload a JPEG, PNG or WebP photo; this file is not an image."), code="image"
-        ) from exc
-    finally:
-        if position is not None:
-            upload.seek(position)

@@ -22,9 +22,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhiyang.condition.models import validate_photo_size
 from zhiyang.core.access import Scope, network_scope_q
-from zhiyang.core.validators import validate_printable
+from zhiyang.core.validators import validate_photo, validate_printable
 from zhiyang.safety.choices import (
     CauseCategory,
     ClosedLane,
@@ -359,7 +358,7 @@ class InspectionResult(models.Model):
         _("photo"),
         upload_to="safety/inspections/%Y/%m/",
         blank=True,
-        validators=[validate_photo_size],
+        validators=[validate_photo],
     )
 
     class Meta:
@@ -420,7 +419,7 @@ class Hazard(models.Model):
         _("photo"),
         upload_to="safety/hazards/%Y/%m/",
         blank=True,
-        validators=[validate_photo_size],
+        validators=[validate_photo],
     )
     status = models.CharField(
         _("status"), max_length=10, choices=HazardStatus.choices, default=HazardStatus.REPORTED
@@ -438,7 +437,7 @@ class Hazard(models.Model):
         _("rectification photo"),
         upload_to="safety/rectifications/%Y/%m/",
         blank=True,
-        validators=[validate_photo_size],
+        validators=[validate_photo],
     )
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
     verified_by = _user_fk(_("verified by"))

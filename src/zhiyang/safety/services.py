@@ -26,7 +26,8 @@ from zhiyang.core.access import may, restrict
 from zhiyang.core.choices import AuditAction, Role
 from zhiyang.network import linref
 from zhiyang.network.chainage import format_chainage
-from zhiyang.network.models import District, Route, Section
+from zhiyang.network.models import Route
+from zhiyang.network.services import district_at
 from zhiyang.safety.choices import (
     ClosedLane,
     HazardAction,
@@ -65,23 +66,6 @@ SIGN_OFFSET_M = 8.0
 
 def _user_or_none(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
-
-
-def district_at(route: Route, chainage_m: float) -> District | None:
-    """The district of the section of ``route`` containing the chainage (nearest otherwise)."""
-    sections = Section.objects.filter(route=route).select_related("district")
-    inside = sections.filter(start_m__lte=chainage_m, end_m__gte=chainage_m).first()
-    if inside is not None:
-        return inside.district
-    before = sections.filter(end_m__lt=chainage_m).order_by("-end_m").first()
-    after = sections.filter(start_m__gt=chainage_m).order_by("start_m").first()
-    candidates = [s for s in (before, after) if s is not None]
-    if not candidates:
-        return None
-    nearest = min(
-        candidates, key=lambda s: min(abs(s.start_m - chainage_m), abs(s.end_m - chainage_m))
-    )
-    return nearest.district
 
 
 # =========================================================================== work zones

@@ -3,7 +3,6 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import zhiyang.condition.models
 import zhiyang.core.validators
 from django.conf import settings
 from django.db import migrations, models
@@ -224,7 +223,7 @@ class Migration(migrations.Migration):
                     models.ImageField(
                         blank=True,
                         upload_to="condition/distress/%Y/%m/",
-                        validators=[zhiyang.condition.models.validate_photo_size],
+                        validators=[zhiyang.core.validators.validate_photo],
                         verbose_name="photo",
                     ),
                 ),

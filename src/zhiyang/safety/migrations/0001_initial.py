@@ -3,7 +3,6 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import zhiyang.condition.models
 import zhiyang.core.validators
 from django.conf import settings
 from django.db import migrations, models
@@ -42,14 +41,14 @@ class Migration(migrations.Migration):
                 ('lat', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90.0), django.core.validators.MaxValueValidator(90.0)], verbose_name='latitude')),
                 ('description', models.TextField(validators=[zhiyang.core.validators.validate_printable], verbose_name='description')),
                 ('level', models.CharField(choices=[('general', 'General (一般)'), ('larger', 'Larger (较大)'), ('major', 'Major (重大)')], default='general', max_length=10, verbose_name='level')),
-                ('photo', models.ImageField(blank=True, upload_to='safety/hazards/%Y/%m/', validators=[zhiyang.condition.models.validate_photo_size], verbose_name='photo')),
+                ('photo', models.ImageField(blank=True, upload_to='safety/hazards/%Y/%m/', validators=[zhiyang.core.validators.validate_photo], verbose_name='photo')),
                 ('status', models.CharField(choices=[('reported', 'Reported'), ('assigned', 'Assigned, awaiting rectification'), ('rectified', 'Rectified, awaiting verification'), ('verified', 'Verified'), ('closed', 'Closed')], default='reported', max_length=10, verbose_name='status')),
                 ('reported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reported at')),
                 ('client_uuid', models.UUIDField(blank=True, null=True, unique=True, verbose_name='client id')),
                 ('deadline', models.DateField(blank=True, null=True, verbose_name='rectification deadline')),
                 ('assigned_at', models.DateTimeField(blank=True, null=True, verbose_name='assigned at')),
                 ('rectification_note', models.TextField(blank=True, validators=[zhiyang.core.validators.validate_printable], verbose_name='rectification note')),
-                ('rectification_photo', models.ImageField(blank=True, upload_to='safety/rectifications/%Y/%m/', validators=[zhiyang.condition.models.validate_photo_size], verbose_name='rectification photo')),
+                ('rectification_photo', models.ImageField(blank=True, upload_to='safety/rectifications/%Y/%m/', validators=[zhiyang.core.validators.validate_photo], verbose_name='rectification photo')),
                 ('rectified_at', models.DateTimeField(blank=True, null=True, verbose_name='rectified at')),
                 ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
                 ('verification_note', models.TextField(blank=True, validators=[zhiyang.core.validators.validate_printable], verbose_name='verification note')),
@@ -113,7 +112,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('result', models.CharField(blank=True, choices=[('pass', 'Pass'), ('fail', 'Fail'), ('na', 'Not applicable')], max_length=4, verbose_name='result')),
                 ('note', models.CharField(blank=True, max_length=500, validators=[zhiyang.core.validators.validate_printable], verbose_name='note')),
-                ('photo', models.ImageField(blank=True, upload_to='safety/inspections/%Y/%m/', validators=[zhiyang.condition.models.validate_photo_size], verbose_name='photo')),
+                ('photo', models.ImageField(blank=True, upload_to='safety/inspections/%Y/%m/', validators=[zhiyang.core.validators.validate_photo], verbose_name='photo')),
                 ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='safety.inspection', verbose_name='inspection')),
             ],
             options={
