@@ -189,6 +189,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name per choice set used by several apps' fields (schema clients get stable types).
+    "ENUM_NAME_OVERRIDES": {
+        "TechClassEnum": "zhiyang.network.choices.TechClass",
+        "DirectionEnum": "zhiyang.network.choices.Direction",
+        "WorkZoneDirectionEnum": "zhiyang.safety.choices.WorkZoneDirection",
+        "GradeEnum": "zhiyang.condition.choices.Grade",
+        "HazardLevelEnum": "zhiyang.safety.choices.HazardLevel",
+        "TrainingLevelEnum": "zhiyang.people.choices.TrainingLevel",
+        "CertificateAlertLevelEnum": "zhiyang.people.choices.AlertLevel",
+    },
 }
 
 LOGGING = {

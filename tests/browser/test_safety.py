@@ -45,7 +45,7 @@ def test_worker_reports_a_hazard_from_the_phone(demo: Any, browser: Any, live_se
         page.goto("/safety/hazards/report/")
         page.set_input_files("input[name=photo]", str(photo))
         page.click("#locate-btn")
-        page.wait_for_selector("#located.safety-located-ok")
+        page.wait_for_selector("#located.located-ok")
         assert "G208" in page.inner_text("#located")
         assert "K57+300" in page.get_attribute("#located", "data-chainage")
         page.select_option("select[name=level]", "larger")

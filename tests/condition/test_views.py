@@ -228,7 +228,7 @@ def test_phone_report_locates_and_saves(world: dict[str, Any]) -> None:
 
     client = client_for(world["engineer"])
     lon, lat = linref.point_at(world["s1"], 2345.0)
-    located = client.get(reverse("condition:distress-locate"), {"lon": lon, "lat": lat}).json()
+    located = client.get(reverse("network:locate"), {"lon": lon, "lat": lat}).json()
     assert located["route"] == "S203"
     assert located["chainage"] == "K2+345"
     response = client.post(
@@ -257,7 +257,7 @@ def test_locate_outside_scope_is_not_found(world: dict[str, Any], make_user: Any
     lon, lat = linref.point_at(world["g1"], 500.0)
     east_engineer = make_user(role="engineer", organisation=world["org_east"])
     response = client_for(east_engineer).get(
-        reverse("condition:distress-locate"), {"lon": lon, "lat": lat}
+        reverse("network:locate"), {"lon": lon, "lat": lat}
     )
     assert response.status_code == 404
 

@@ -103,7 +103,7 @@ def test_phone_report_and_retry(safety_world: dict[str, Any]) -> None:
     w = safety_world
     client = _client(w["worker"])
     lon, lat = linref.point_at(w["g1"], 5_250)
-    locate = client.get(reverse("safety:hazard-locate"), {"lon": lon, "lat": lat}).json()
+    locate = client.get(reverse("network:locate"), {"lon": lon, "lat": lat}).json()
     assert locate["route"] == "G109" and locate["chainage"] == "K5+250"
     key = str(uuid.uuid4())
     data = {

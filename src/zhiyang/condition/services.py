@@ -35,7 +35,6 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,9 +43,9 @@ from zhiyang.condition.models import Distress, Survey, SurveyInterval, SurveyUni
 from zhiyang.core import audit, services
 from zhiyang.core.access import restrict
 from zhiyang.core.choices import AuditAction
-from zhiyang.network import linref
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.models import Route, Section
+from zhiyang.network.services import locate_field_point
 
 # Measurements averaged from intervals into units.
 INTERVAL_MEASURES = (
@@ -70,8 +69,6 @@ UNIT_EXTRA_INPUTS = ("sci", "bci", "tci")
 # What the engine computes, stored on the unit.
 UNIT_OUTPUTS = ("dr", "pci", "rqi", "rdi", "sri", "pbi", "pwi", "pssi", "pqi", "mqi")
 GRADE_OUTPUTS = ("grade_pqi", "grade_mqi")
-# A phone report farther than this from every route in scope is refused.
-LOCATE_TOLERANCE_M = 50.0
 # A last unit shorter than this joins the previous one.
 MIN_UNIT_M = 1.0
 
@@ -492,10 +489,6 @@ def rate_survey(*, user: Any, survey: Survey, audit_row: bool = True) -> int:
 # --------------------------------------------------------------------------- distress
 
 
-class DistressLocationError(ValidationError):
-    """No route in the user's scope near the reported point."""
-
-
 def validate_distress_kind(*, pavement: str, edition: str, distress: str, severity: str) -> Any:
     """The engine's item for a distress and severity on a pavement, or a ValidationError."""
     item = distress_item_index(pavement, edition).get((distress, severity))
@@ -584,41 +577,11 @@ def delete_distress(*, user: Any, distress: Distress) -> None:
     services.delete_object(user=user, obj=distress)
 
 
-def locate_report(
-    *,
-    user: Any,
-    lon: float,
-    lat: float,
-    route: Route | None = None,
-    tolerance_m: float = LOCATE_TOLERANCE_M,
-) -> linref.Location:
-    """Where a phone's GPS point lies on the network: route and chainage within tolerance."""
-    routes: QuerySet[Route] = (
-        restrict(Route.objects.filter(geometry__isnull=False), user, "view")
-        if user is not None
-        else Route.objects.filter(geometry__isnull=False)
-    )
-    if route is not None:
-        routes = routes.filter(pk=route.pk)
-    found = linref.locate(lon, lat, routes, max_distance_m=tolerance_m)
-    if found is None:
-        raise DistressLocationError(
-            {
-                "lon": _(
-                    "No route in your scope is within %(tolerance)d m of this point; move "
-                    "closer to the road or choose the route and chainage by hand."
-                )
-                % {"tolerance": tolerance_m}
-            }
-        )
-    return found
-
-
 def report_distress(*, user: Any, data: Mapping[str, Any]) -> tuple[Distress, bool]:
     """A phone report: GPS point (+ optional route) → route and chainage, then a record.
 
     Without ``start_m`` the chainage comes from linear referencing within
-    ``LOCATE_TOLERANCE_M``; with it (typed by hand) the route must be given.
+    ``network.services.FIELD_LOCATE_TOLERANCE_M``; with it (typed by hand) the route must be given.
     """
     values = dict(data)
     client_uuid = values.get("client_uuid")
@@ -630,7 +593,7 @@ def report_distress(*, user: Any, data: Mapping[str, Any]) -> tuple[Distress, bo
         lon, lat = values.get("lon"), values.get("lat")
         if lon is None or lat is None:
             raise ValidationError({"lon": _("Give the GPS position, or the route and chainage.")})
-        found = locate_report(user=user, lon=lon, lat=lat, route=values.get("route"))
+        found = locate_field_point(user=user, lon=lon, lat=lat, route=values.get("route"))
         values["route"] = found.route
         values["start_m"] = round(found.chainage_m, 1)
         values["end_m"] = None

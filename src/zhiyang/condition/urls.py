@@ -16,5 +16,4 @@ urlpatterns = [
     path("surveys/<int:pk>/approve/", views.survey_approve, name="survey-approve"),
     path("import/", views.condition_import, name="import"),
     path("distress/report/", views.distress_report, name="distress-report"),
-    path("distress/locate/", views.distress_locate, name="distress-locate"),
 ]

@@ -760,7 +760,7 @@ def distress_report(request: HttpRequest) -> HttpResponse:
         "saved": saved,
         "saved_chainage": format_chainage(saved.start_m) if saved else "",
         "saved_name": distress_name(saved.distress, saved.severity) if saved else "",
-        "locate_url": reverse("condition:distress-locate"),
+        "locate_url": reverse("network:locate"),
     }
     return render(request, "condition/distress_report.html", context)
 
@@ -775,35 +775,6 @@ def _add_errors(form: forms.Form, exc: ValidationError) -> None:
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
-
-
-@require_GET
-def distress_locate(request: HttpRequest) -> JsonResponse:
-    """Where a GPS point lies: route and chainage (JSON for the phone form)."""
-    from zhiyang.condition import services
-
-    _require(request, "condition.distress", "add")
-    try:
-        lon = float(request.GET["lon"])
-        lat = float(request.GET["lat"])
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise ValueError
-    except (KeyError, ValueError):
-        return JsonResponse({"error": _("Give lon and lat in degrees.")}, status=400)
-    try:
-        found = services.locate_report(user=request.user, lon=lon, lat=lat)
-    except ValidationError as exc:
-        return JsonResponse({"error": " ".join(exc.messages)}, status=404)
-    return JsonResponse(
-        {
-            "route": found.route.code,
-            "route_id": found.route.pk,
-            "route_name": found.route.name,
-            "chainage_m": round(found.chainage_m, 1),
-            "chainage": format_chainage(found.chainage_m),
-            "distance_m": round(found.distance_m, 1),
-        }
-    )
 
 
 # --- Import --------------------------------------------------------------------------------

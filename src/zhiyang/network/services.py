@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhiyang.core import audit, services
+from zhiyang.core.access import restrict
 from zhiyang.core.choices import AuditAction
 from zhiyang.network import linref
 from zhiyang.network.models import CHAINAGE_TOLERANCE_M, District, Route, Section
@@ -186,3 +187,42 @@ def district_at(route: Route, chainage_m: float) -> District | None:
         candidates, key=lambda s: min(abs(s.start_m - chainage_m), abs(s.end_m - chainage_m))
     )
     return nearest.district
+
+
+# How far from a route's centre line a phone's GPS point may be for a field report (a
+# distress, a hazard): GPS error on a phone plus a worker standing on the verge of a wide road.
+FIELD_LOCATE_TOLERANCE_M = 100.0
+
+
+class NotNearAnyRoute(ValidationError):
+    """A field report's GPS point is not near any route in the user's scope."""
+
+
+def locate_field_point(
+    *,
+    user: Any,
+    lon: float,
+    lat: float,
+    route: Route | None = None,
+    tolerance_m: float = FIELD_LOCATE_TOLERANCE_M,
+) -> linref.Location:
+    """Where a phone's GPS point lies on the network: the nearest route in the user's scope
+    (or ``route``) and its chainage; ``NotNearAnyRoute`` (a field error on ``lon``) when no
+    route is within ``tolerance_m``. ``user=None`` is the system (every route)."""
+    routes = Route.objects.filter(geometry__isnull=False)
+    if user is not None:
+        routes = restrict(routes, user, "view")
+    if route is not None:
+        routes = routes.filter(pk=route.pk)
+    found = linref.locate(lon, lat, routes, max_distance_m=tolerance_m)
+    if found is None:
+        raise NotNearAnyRoute(
+            {
+                "lon": _(
+                    "No route in your scope is within %(tolerance)d m of this point; move "
+                    "closer to the road or choose the route and chainage by hand."
+                )
+                % {"tolerance": tolerance_m}
+            }
+        )
+    return found

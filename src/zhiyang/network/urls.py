@@ -8,4 +8,5 @@ urlpatterns = [
     path("routes/<str:code>/", views.route_detail, name="route-detail"),
     path("import/", views.network_import, name="import"),
     path("export/", views.network_export, name="export"),
+    path("locate/", views.locate_point, name="locate"),
 ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,6 +22,7 @@ from zhiyang.network.chainage import format_chainage
 from zhiyang.network.filters import RouteFilter
 from zhiyang.network.forms import NetworkImportForm
 from zhiyang.network.models import Route, Section
+from zhiyang.network.services import locate_field_point
 
 
 def _require(request: HttpRequest, resource: str, action: str) -> None:
@@ -144,3 +145,31 @@ def network_export(request: HttpRequest) -> HttpResponse:
     except importexport.ExportError as exc:
         messages.error(request, str(exc))
         return redirect("network:route-list")
+
+
+@require_GET
+def locate_point(request: HttpRequest) -> JsonResponse:
+    """Where a GPS point lies: route and chainage (JSON for the phone forms' GPS button,
+    web/static/web/locate.js); 404 with a message when no route in scope is near."""
+    _require(request, "network.route", "view")
+    try:
+        lon = float(request.GET["lon"])
+        lat = float(request.GET["lat"])
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValueError
+    except (KeyError, ValueError):
+        return JsonResponse({"error": _("Give lon and lat in degrees.")}, status=400)
+    try:
+        found = locate_field_point(user=request.user, lon=lon, lat=lat)
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=404)
+    return JsonResponse(
+        {
+            "route": found.route.code,
+            "route_id": found.route.pk,
+            "route_name": found.route.name,
+            "chainage_m": round(found.chainage_m, 1),
+            "chainage": format_chainage(found.chainage_m),
+            "distance_m": round(found.distance_m, 1),
+        }
+    )

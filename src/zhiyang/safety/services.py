@@ -27,7 +27,11 @@ from zhiyang.core.choices import AuditAction, Role
 from zhiyang.network import linref
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.models import Route
-from zhiyang.network.services import district_at
+from zhiyang.network.services import (
+    FIELD_LOCATE_TOLERANCE_M,
+    district_at,
+    locate_field_point,
+)
 from zhiyang.safety.choices import (
     ClosedLane,
     HazardAction,
@@ -48,7 +52,6 @@ from zhiyang.safety.models import (
 )
 
 # A phone report farther than this from every route in the user's scope is refused.
-LOCATE_TOLERANCE_M = 100.0
 
 # Zone colours on the map and in the legend (driving order).
 ZONE_COLORS = {
@@ -556,24 +559,6 @@ def _step(
     return hazard
 
 
-def locate_report(user: Any, lon: float, lat: float) -> linref.Location:
-    routes: QuerySet[Route] = Route.objects.filter(geometry__isnull=False)
-    if user is not None:
-        routes = restrict(routes, user, "view")
-    found = linref.locate(lon, lat, routes, max_distance_m=LOCATE_TOLERANCE_M)
-    if found is None:
-        raise ValidationError(
-            {
-                "lon": _(
-                    "No route in your scope is within %(tolerance)d m of this point; move "
-                    "closer to the road or choose the route and chainage by hand."
-                )
-                % {"tolerance": LOCATE_TOLERANCE_M}
-            }
-        )
-    return found
-
-
 def report_hazard(*, user: Any, data: Mapping[str, Any]) -> tuple[Hazard, bool]:
     """Report a hazard: GPS point → route and chainage (or route + chainage by hand).
 
@@ -592,7 +577,7 @@ def report_hazard(*, user: Any, data: Mapping[str, Any]) -> tuple[Hazard, bool]:
         lon, lat = values.get("lon"), values.get("lat")
         if lon is None or lat is None:
             raise ValidationError({"lon": _("Give the GPS position, or the route and chainage.")})
-        found = locate_report(user, float(lon), float(lat))
+        found = locate_field_point(user=user, lon=float(lon), lat=float(lat))
         if values.get("route") is not None and values["route"].pk != found.route.pk:
             found = linref.Location(values["route"], *_on_route(values["route"], lon, lat))
         values["route"] = found.route
@@ -639,7 +624,7 @@ def _on_route(route: Route, lon: float, lat: float) -> tuple[float, float, float
     found = linref.locate_on_coords(
         linref.route_coords(route), route.start_m, route.end_m, float(lon), float(lat)
     )
-    if found.distance_m > LOCATE_TOLERANCE_M:
+    if found.distance_m > FIELD_LOCATE_TOLERANCE_M:
         raise ValidationError({"lon": _("The position is not on the chosen route.")})
     return found.chainage_m, found.offset_m, found.distance_m
 

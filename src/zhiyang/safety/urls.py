@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("hazards/", views.hazard_list, name="hazard-list"),
     path("hazards/report/", views.hazard_report, name="hazard-report"),
-    path("hazards/locate/", views.hazard_locate, name="hazard-locate"),
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard-detail"),
     path("workzones/", views.workzone_list, name="workzone-list"),
     path("workzones/new/", views.workzone_create, name="workzone-create"),

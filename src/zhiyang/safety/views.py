@@ -202,34 +202,7 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safety/hazard_report.html",
-        {"form": form, "locate_url": reverse("safety:hazard-locate")},
-    )
-
-
-@require_GET
-def hazard_locate(request: HttpRequest) -> JsonResponse:
-    """Where a GPS point lies: route and chainage (JSON for the phone form)."""
-    _require(request, "safety.hazard", "add")
-    try:
-        lon = float(request.GET["lon"])
-        lat = float(request.GET["lat"])
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise ValueError
-    except (KeyError, ValueError):
-        return JsonResponse({"error": _("Give lon and lat in degrees.")}, status=400)
-    try:
-        found = services.locate_report(request.user, lon, lat)
-    except ValidationError as exc:
-        return JsonResponse({"error": " ".join(exc.messages)}, status=404)
-    return JsonResponse(
-        {
-            "route": found.route.code,
-            "route_id": found.route.pk,
-            "route_name": found.route.name,
-            "chainage_m": round(found.chainage_m, 1),
-            "chainage": format_chainage(found.chainage_m),
-            "distance_m": round(found.distance_m, 1),
-        }
+        {"form": form, "locate_url": reverse("network:locate")},
     )
 
 

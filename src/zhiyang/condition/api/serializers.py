@@ -207,7 +207,7 @@ class DistressSerializer(_Chainages, serializers.ModelSerializer[Distress]):
         return attrs
 
 
-class ImportRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ConditionImportRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     file = serializers.FileField(help_text=".csv or .xlsx tables; .erd, .csv or .txt profiles")
     survey = ScopedSurveyField()
     kind = serializers.ChoiceField(choices=ImportKind.choices)
@@ -228,7 +228,7 @@ class ImportRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class ImportResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ConditionImportResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     job = serializers.IntegerField(allow_null=True)
     status_url = serializers.CharField(allow_null=True)
     summary = serializers.JSONField(allow_null=True)

@@ -26,8 +26,8 @@ from rest_framework.views import APIView
 from zhiyang.condition import services
 from zhiyang.condition.api.serializers import (
     DistressSerializer,
-    ImportRequestSerializer,
-    ImportResultSerializer,
+    ConditionImportRequestSerializer,
+    ConditionImportResultSerializer,
     JobSerializer,
     SummaryQuerySerializer,
     SurveyIntervalSerializer,
@@ -197,15 +197,15 @@ class ImportView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"multipart/form-data": ImportRequestSerializer},
+        request={"multipart/form-data": ConditionImportRequestSerializer},
         responses={
-            200: ImportResultSerializer,
-            202: ImportResultSerializer,
+            200: ConditionImportResultSerializer,
+            202: ConditionImportResultSerializer,
             400: OpenApiResponse(description="Errors by row and column (error.rows)."),
         },
     )
     def post(self, request: Request) -> Response:
-        form = ImportRequestSerializer(data=request.data, context={"request": request})
+        form = ConditionImportRequestSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         params = form.validated_data
         survey = access_object(Survey.objects.all(), request.user, "change", pk=params["survey"].pk)

@@ -305,7 +305,7 @@ class SourceSerializer(_OrganisationDefaultMixin):
         return value
 
 
-class ImportRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TelematicsImportRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     file = serializers.FileField(help_text="ISO 15143-3 fleet snapshot, XML or JSON.")
     create_unknown = serializers.BooleanField(required=False, default=False)
     organisation = serializers.IntegerField(
@@ -313,7 +313,7 @@ class ImportRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class ImportResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TelematicsImportResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     import_id = serializers.IntegerField(allow_null=True)
     pages = serializers.IntegerField()
     machines = serializers.IntegerField()

@@ -26,8 +26,8 @@ from zhiyang.fleet.api.serializers import (
     AssignmentSerializer,
     EquipmentSerializer,
     FaultCodeSerializer,
-    ImportRequestSerializer,
-    ImportResultSerializer,
+    TelematicsImportRequestSerializer,
+    TelematicsImportResultSerializer,
     ServiceIntervalSerializer,
     ServiceRecordSerializer,
     SnapshotSerializer,
@@ -171,14 +171,14 @@ class ImportView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"multipart/form-data": ImportRequestSerializer},
+        request={"multipart/form-data": TelematicsImportRequestSerializer},
         responses={
-            200: ImportResultSerializer,
+            200: TelematicsImportResultSerializer,
             400: OpenApiResponse(description="Problems by element path / JSON pointer."),
         },
     )
     def post(self, request: Request) -> Response:
-        params = ImportRequestSerializer(data=request.data)
+        params = TelematicsImportRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         upload = params.validated_data["file"]
         user: Any = request.user
@@ -208,4 +208,4 @@ class ImportView(APIView):
             )
         except DjangoValidationError as exc:
             raise exceptions.ValidationError({"non_field_errors": exc.messages}) from exc
-        return Response(ImportResultSerializer(result.as_dict()).data)
+        return Response(TelematicsImportResultSerializer(result.as_dict()).data)
