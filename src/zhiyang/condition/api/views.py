@@ -25,9 +25,9 @@ from rest_framework.views import APIView
 
 from zhiyang.condition import services
 from zhiyang.condition.api.serializers import (
-    DistressSerializer,
     ConditionImportRequestSerializer,
     ConditionImportResultSerializer,
+    DistressSerializer,
     JobSerializer,
     SummaryQuerySerializer,
     SurveyIntervalSerializer,

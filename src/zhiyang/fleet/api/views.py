@@ -26,12 +26,12 @@ from zhiyang.fleet.api.serializers import (
     AssignmentSerializer,
     EquipmentSerializer,
     FaultCodeSerializer,
-    TelematicsImportRequestSerializer,
-    TelematicsImportResultSerializer,
     ServiceIntervalSerializer,
     ServiceRecordSerializer,
     SnapshotSerializer,
     SourceSerializer,
+    TelematicsImportRequestSerializer,
+    TelematicsImportResultSerializer,
 )
 from zhiyang.fleet.filters import (
     AssignmentFilter,
