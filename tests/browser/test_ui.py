@@ -106,7 +106,7 @@ def test_phone_menu_opens(logged_in: Callable[..., Any]) -> None:
     page.wait_for_function(
         "document.querySelector('.nav-toggle').getAttribute('aria-expanded') === 'true'"
     )
-    link = page.locator("nav.sidenav a[href$='/map/']")
+    link = page.locator("nav.sidenav a[href='/map/']")
     assert link.is_visible()
     shoot(page, "menu-open", "zh-hans", PHONE)
 
