@@ -20,18 +20,15 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture
 def condition_demo(demo: Any) -> Any:
-    """The demo, with two approved survey years when the condition demo has none yet."""
-    from tests.condition.pages_helpers import rated_survey
-    from zhiyang.condition.models import SurveyUnit
-    from zhiyang.core.models import User
-    from zhiyang.network.models import Route
+    """The demo, whose condition data are two approved survey years on every route."""
+    from zhiyang.condition.models import Survey
 
-    if not SurveyUnit.objects.filter(survey__status="approved").exists():
-        engineer = User.objects.get(username="engineer")
-        for code in ("G208", "S203"):
-            route = Route.objects.get(code=code)
-            rated_survey(engineer, route, 2024, iri_base=1.5)
-            rated_survey(engineer, route, 2025, iri_base=2.2)
+    assert set(
+        Survey.objects.filter(status="approved").values_list("survey_date__year", flat=True)
+    ) == {
+        2025,
+        2026,
+    }
     return demo
 
 

@@ -59,10 +59,10 @@ def test_queued_bad_file_fails_with_errors_by_row(survey):
     assert survey.intervals.count() == 0 and set(_stored_uploads()) == before
 
 
-PROFILE = Path(__file__).resolve().parents[3] / "shared/data/reference/sroubek2021/profile_2.txt"
+# The public example profile (Sroubek et al. 2021, MIT), kept with the tests.
+PROFILE = Path(__file__).resolve().parents[1] / "analytics/data/sroubek2021/profile_2.txt"
 
 
-@pytest.mark.skipif(not PROFILE.exists(), reason="reference profiles not available")
 def test_profile_upload_through_the_api_runs_as_a_job(survey, make_user, two_districts):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from rest_framework.test import APIClient

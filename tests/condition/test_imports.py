@@ -21,7 +21,8 @@ from zhiyang.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 
-PROFILES = Path(__file__).resolve().parents[3] / "shared" / "data" / "reference" / "sroubek2021"
+# The public example profiles (Sroubek et al. 2021, MIT), kept with the tests.
+PROFILES = Path(__file__).resolve().parents[1] / "analytics" / "data" / "sroubek2021"
 
 
 def xlsx(rows: list[list[object]], title: str = "Sheet") -> bytes:
@@ -179,7 +180,6 @@ def test_bad_distress_rows(survey):
     _nothing_written(survey, audit_before)
 
 
-@pytest.mark.skipif(not PROFILES.exists(), reason="reference profiles not available")
 def test_profile_import_computes_iri_per_wheel_path(survey):
     data = (PROFILES / "profile_1.txt").read_bytes()
     summary = _import(survey, "profile", data, "profile_1.txt", segment_length_m=100.0)

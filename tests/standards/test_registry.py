@@ -142,8 +142,7 @@ def test_merge_then_leaves_prefers_the_later_override(base, over):
 
 def test_work_zone_overrides_are_checked_then_loaded_by_the_engine():
     standard = registry.get("jtg_h30_2015")
-    if standard is None:
-        pytest.skip("jtg_h30_2015.toml is not present yet")
+    assert standard is not None
     from zhiyang.analytics import workzone
 
     params = standard.load({"buffer": {"length_m": {"80": [130.0, 160.0]}}})
