@@ -17,6 +17,7 @@ import uuid
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhiyang.network.models import Route
 from zhiyang.safety import services
@@ -58,7 +59,7 @@ def _uuid(key: str) -> uuid.UUID:
 
 def load_demo_data(*, context: Any) -> str:
     if WorkZone.objects.filter(name=ACTIVE_ZONE_NAME).exists():
-        return "safety: demo data already loaded"
+        return _("Safety: the demo data were already loaded.")
     users = context.users
     officer = users.get("safety_officer")
     worker = users.get("worker")
@@ -207,4 +208,4 @@ def load_demo_data(*, context: Any) -> str:
             "status": IncidentStatus.INVESTIGATING,
         },
     )
-    return "safety: 2 work zones, 1 checklist, 3 inspections, 5 hazards, 1 incident"
+    return _("Safety: 2 work zones, 1 checklist, 3 inspections, 5 hazards, 1 incident.")
