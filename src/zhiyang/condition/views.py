@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,16 +28,16 @@ from zhiyang.condition import reports
 from zhiyang.condition.choices import SurveyDirection, SurveyStatus
 from zhiyang.condition.models import Survey, SurveyUnit
 from zhiyang.condition.reports import GRADE_COLOURS, GRADES, NO_DATA_COLOUR, Selection
-from zhiyang.core.access import access_object, restrict
+from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.forms import add_service_errors
 from zhiyang.core.pagination import page_of
 from zhiyang.network import linref
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.models import District, Route
 
-
-def _require(request: HttpRequest, resource: str, action: str = "view") -> None:
-    if not request.user.may(resource, action):  # type: ignore[union-attr]
-        raise PermissionDenied
+# Service fields shown on differently named form fields (distress and severity are one
+# "item" choice on the phone form).
+CONDITION_FIELD_ALIASES = {"start_m": "chainage", "distress": "item", "severity": "item"}
 
 
 def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -141,7 +141,7 @@ def _legend(summary: reports.GroupSummary) -> list[dict[str, Any]]:
 @require_GET
 def condition_map(request: HttpRequest) -> HttpResponse:
     """Units coloured by the grade of the chosen index, with an HTML legend."""
-    _require(request, "condition.surveyunit")
+    require(request, "condition.surveyunit")
     form, selection, years = _selection(request)
     units = list(reports.select_units(request.user, selection))
     summary = reports.summarise("", "", units, selection.index)
@@ -247,7 +247,7 @@ def unit_feature(unit: SurveyUnit, index: str, fingerprint: str) -> dict[str, An
 @require_GET
 def units_geojson(request: HttpRequest) -> JsonResponse:
     """The selected units as a FeatureCollection (geometry cut from the route, cached)."""
-    _require(request, "condition.surveyunit")
+    require(request, "condition.surveyunit")
     _form, selection, _years = _selection(request)
     units = reports.select_units(request.user, selection).order_by("route__code", "start_m")
     fingerprints: dict[int, str] = {}
@@ -388,7 +388,7 @@ def linear_chart_option(units: list[SurveyUnit], index: str) -> dict[str, Any]:
 @require_GET
 def linear_chart(request: HttpRequest) -> JsonResponse:
     """The linear chart of one route (``?route=``) over every survey year, as JSON."""
-    _require(request, "condition.surveyunit")
+    require(request, "condition.surveyunit")
     _form, selection, _years = _selection(request)
     if not selection.route:
         return JsonResponse({"empty": True})
@@ -402,7 +402,7 @@ def linear_chart(request: HttpRequest) -> JsonResponse:
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
     """Grade distribution by route and district, trends, the linear chart, worst units."""
-    _require(request, "condition.surveyunit")
+    require(request, "condition.surveyunit")
     form, selection, years = _selection(request)
     units = list(reports.select_units(request.user, selection))
     index = selection.index
@@ -464,7 +464,7 @@ def _worst_row(unit: SurveyUnit, selection: Selection) -> dict[str, Any]:
 @require_GET
 def worst_units(request: HttpRequest) -> HttpResponse:
     """Units lowest on the chosen index first, filterable, paginated, linked to the map."""
-    _require(request, "condition.surveyunit")
+    require(request, "condition.surveyunit")
     form, selection, _years = _selection(request)
     units = reports.worst_units(reports.select_units(request.user, selection), selection.index)
     page = page_of(request, units)
@@ -490,7 +490,7 @@ def _download_name(selection: Selection, extension: str) -> str:
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     """The selected units and their summary as an Excel workbook."""
-    _require(request, "condition.surveyunit")
+    require(request, "condition.surveyunit")
     _form, selection, _years = _selection(request)
     content = reports.build_workbook(request.user, selection)
     response = HttpResponse(
@@ -507,7 +507,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     """The printable condition report; without a CJK font a clear message instead."""
     from zhiyang.core.pdf import PdfFontMissing
 
-    _require(request, "condition.surveyunit")
+    require(request, "condition.surveyunit")
     _form, selection, _years = _selection(request)
     try:
         content = reports.build_pdf(request.user, selection)
@@ -528,7 +528,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
 @require_GET
 def survey_list(request: HttpRequest) -> HttpResponse:
     """Surveys in the user's scope, newest first."""
-    _require(request, "condition.survey")
+    require(request, "condition.survey")
     surveys = restrict(Survey.objects.select_related("route"), request.user, "view")
     route = request.GET.get("route", "")
     status = request.GET.get("status", "")
@@ -726,7 +726,7 @@ def distress_report(request: HttpRequest) -> HttpResponse:
     from zhiyang.condition import services
     from zhiyang.condition.models import Distress
 
-    _require(request, "condition.distress", "add")
+    require(request, "condition.distress", "add")
     saved = None
     if request.method == "POST":
         form = DistressReportForm(request.POST, request.FILES, user=request.user)
@@ -736,7 +736,7 @@ def distress_report(request: HttpRequest) -> HttpResponse:
                     user=request.user, data=form.service_data()
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc, CONDITION_FIELD_ALIASES)
             else:
                 messages.success(
                     request,
@@ -765,18 +765,6 @@ def distress_report(request: HttpRequest) -> HttpResponse:
     return render(request, "condition/distress_report.html", context)
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (others on the form)."""
-    known = {"lon": "lon", "lat": "lat", "route": "route", "start_m": "chainage"}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = known.get(field, "item" if field in ("distress", "severity") else None)
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
-
-
 # --- Import --------------------------------------------------------------------------------
 
 
@@ -789,7 +777,7 @@ def condition_import(request: HttpRequest) -> HttpResponse:
     from zhiyang.condition.forms import ConditionImportForm
     from zhiyang.condition.tasks import submit_import
 
-    _require(request, "condition.survey", "add")
+    require(request, "condition.survey", "add")
     errors: list[Any] = []
     summary: dict[str, Any] | None = None
     job = None
@@ -818,7 +806,7 @@ def condition_import(request: HttpRequest) -> HttpResponse:
                 messages.error(request, exc.message())
             except ValidationError as exc:
                 survey = None
-                _add_errors(form, exc)
+                add_service_errors(form, exc, CONDITION_FIELD_ALIASES)
             else:
                 if summary is not None:
                     messages.success(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -132,3 +132,10 @@ def access_object(
         return restrict(queryset, user, action).get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def require(request: Any, resource: str, action: str = "view") -> None:
+    """For a page: 403 unless the user's role may ``action`` on ``resource`` at all (which
+    rows then comes from ``restrict``/``access_object``)."""
+    if not request.user.may(resource, action):
+        raise PermissionDenied

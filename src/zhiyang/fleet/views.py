@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhiyang.core.access import access_object, restrict
+from zhiyang.core.access import access_object, require, restrict
 from zhiyang.core.pagination import page_of
 from zhiyang.fleet import services
 from zhiyang.fleet.choices import TYPE_COLOURS, EquipmentType, ServiceState
@@ -45,11 +45,6 @@ STATE_BADGES = {
 }
 
 
-def _require(request: HttpRequest, resource: str, action: str) -> None:
-    if not request.user.may(resource, action):  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
 def _worst_states(machines: list[Equipment], user: Any) -> dict[int, Any]:
     intervals = restrict(
         ServiceInterval.objects.filter(equipment__in=machines), user, "view"
@@ -66,7 +61,7 @@ def _worst_states(machines: list[Equipment], user: Any) -> dict[int, Any]:
 @require_GET
 def equipment_list(request: HttpRequest) -> HttpResponse:
     """Machines in scope with last hours, last report and the most urgent service."""
-    _require(request, "fleet.equipment", "view")
+    require(request, "fleet.equipment", "view")
     machines = restrict(Equipment.objects.all(), request.user, "view")
     filterset = EquipmentFilter(request.GET, queryset=machines, request=request)
     page = page_of(request, filterset.qs.order_by("code"))
@@ -180,7 +175,7 @@ def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def service_record_add(request: HttpRequest, pk: int) -> HttpResponse:
     """The service record form of a machine's page."""
-    _require(request, "fleet.servicerecord", "add")
+    require(request, "fleet.servicerecord", "add")
     machine = access_object(Equipment.objects.all(), request.user, "change", pk=pk)
     form = ServiceRecordForm(request.POST, equipment=machine)
     if form.is_valid():
@@ -199,7 +194,7 @@ def service_record_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def fleet_map(request: HttpRequest) -> HttpResponse:
     """Last known positions on the map, coloured by machine type (legend in HTML)."""
-    _require(request, "fleet.equipment", "view")
+    require(request, "fleet.equipment", "view")
     machines = restrict(Equipment.objects.all(), request.user, "view")
     present = set(machines.values_list("equipment_type", flat=True))
     legend = [
@@ -220,7 +215,7 @@ def fleet_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 def fleet_map_data(request: HttpRequest) -> JsonResponse:
     """The map page's layer: routes in scope (grey) under the machines' last positions."""
-    _require(request, "fleet.equipment", "view")
+    require(request, "fleet.equipment", "view")
     machines = restrict(Equipment.objects.all(), request.user, "view")
     collection = positions_collection(machines)
     routes = restrict(Route.objects.all(), request.user, "view").order_by("code")
@@ -231,7 +226,7 @@ def fleet_map_data(request: HttpRequest) -> JsonResponse:
 @require_GET
 def service_list(request: HttpRequest) -> HttpResponse:
     """Service intervals by urgency (``?all=1`` includes those not yet due)."""
-    _require(request, "fleet.serviceinterval", "view")
+    require(request, "fleet.serviceinterval", "view")
     show_all = request.GET.get("all") == "1"
     intervals = restrict(ServiceInterval.objects.all(), request.user, "view")
     rows = services.due_services(intervals, only_due=not show_all)
@@ -250,7 +245,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def utilisation_view(request: HttpRequest) -> HttpResponse:
     """Engine hours against assigned days over a period (default: the last 30 days)."""
-    _require(request, "fleet.equipmentassignment", "view")
+    require(request, "fleet.equipmentassignment", "view")
     today = timezone.localdate()
     end = parse_date(request.GET.get("end") or "") or today
     start = parse_date(request.GET.get("start") or "") or (end - timedelta(days=29))
@@ -270,7 +265,7 @@ def utilisation_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def telematics_import(request: HttpRequest) -> HttpResponse:
     """Upload an ISO 15143-3 snapshot; a malformed one lists every problem, nothing written."""
-    _require(request, "fleet.telematicssnapshot", "add")
+    require(request, "fleet.telematicssnapshot", "add")
     problems: list[Problem] = []
     result = None
     if request.method == "POST":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zhiyang.core.access import access_object, restrict
+from zhiyang.core.access import access_object, require, restrict
 from zhiyang.core.pagination import page_of
 from zhiyang.network import importexport
 from zhiyang.network.api.views import export_response, template_response
@@ -25,15 +25,10 @@ from zhiyang.network.models import Route, Section
 from zhiyang.network.services import locate_field_point
 
 
-def _require(request: HttpRequest, resource: str, action: str) -> None:
-    if not request.user.may(resource, action):  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
 @require_GET
 def route_list(request: HttpRequest) -> HttpResponse:
     """Routes in the user's scope, filterable, with length, districts and section counts."""
-    _require(request, "network.route", "view")
+    require(request, "network.route", "view")
     routes = restrict(Route.objects.all(), request.user, "view")
     filterset = RouteFilter(request.GET, queryset=routes, request=request)
     page = page_of(request, filterset.qs.order_by("code"))
@@ -103,7 +98,7 @@ def route_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def network_import(request: HttpRequest) -> HttpResponse:
     """Upload a network file; every error is listed by row and column, nothing half-done."""
-    _require(request, "network.section", "add")
+    require(request, "network.section", "add")
     errors: list[importexport.RowError] = []
     summary_rows: list[tuple[str, int]] | None = None
     if request.method == "POST":
@@ -134,7 +129,7 @@ def network_import(request: HttpRequest) -> HttpResponse:
 def network_export(request: HttpRequest) -> HttpResponse:
     """Download the network in the user's scope (``?format=geojson|xlsx``) or the template
     (``?format=template``)."""
-    _require(request, "network.section", "view")
+    require(request, "network.section", "view")
     kind = request.GET.get("format", "geojson")
     if kind == "template":
         return template_response()
@@ -151,7 +146,7 @@ def network_export(request: HttpRequest) -> HttpResponse:
 def locate_point(request: HttpRequest) -> JsonResponse:
     """Where a GPS point lies: route and chainage (JSON for the phone forms' GPS button,
     web/static/web/locate.js); 404 with a message when no route in scope is near."""
-    _require(request, "network.route", "view")
+    require(request, "network.route", "view")
     try:
         lon = float(request.GET["lon"])
         lat = float(request.GET["lat"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhiyang.core import services as core_services
-from zhiyang.core.access import access_object, restrict
+from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.forms import add_service_errors
 from zhiyang.core.pagination import page_of
 from zhiyang.people import identity, services
 from zhiyang.people.choices import CertificateType
@@ -33,26 +34,12 @@ from zhiyang.people.forms import (
 from zhiyang.people.models import Briefing, Certificate, CheckIn, Crew, Worker
 
 
-def _require(request: HttpRequest, resource: str, action: str) -> None:
-    if not request.user.may(resource, action):  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
 def _float(value: Any) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
     return number if number == number else None  # NaN
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """A service's ValidationError shown on the form (unknown fields as form errors)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,7 +49,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
     """The phone page: position from the browser, nearest active work zones, one button."""
-    _require(request, "people.checkin", "add")
+    require(request, "people.checkin", "add")
     user = request.user
     if request.method == "POST":
         form = CheckInForm(request.POST, user=user)
@@ -79,7 +66,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
                     client_uuid=data.get("client_uuid"),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 record = result.checkin
                 values = {"worker": record.worker.name, "zone": record.work_zone}
@@ -120,7 +107,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
 @require_GET
 def checkin_zones(request: HttpRequest) -> JsonResponse:
     """Active zones the user may check in at, nearest first, for the check-in page."""
-    _require(request, "people.checkin", "add")
+    require(request, "people.checkin", "add")
     lon, lat = _float(request.GET.get("lon")), _float(request.GET.get("lat"))
     if (lon is not None and not -180 <= lon <= 180) or (lat is not None and not -90 <= lat <= 90):
         lon = lat = None
@@ -143,7 +130,7 @@ def checkin_zones(request: HttpRequest) -> JsonResponse:
 @require_GET
 def checkin_list(request: HttpRequest) -> HttpResponse:
     """Attendance of one day (today by default), flagged check-ins outside the geofence."""
-    _require(request, "people.checkin", "view")
+    require(request, "people.checkin", "view")
     params = request.GET.copy()
     day = parse_date(params.get("date") or "") if params.get("date") else None
     if day is None:
@@ -204,7 +191,7 @@ def _worker_rows(user: Any, workers: list[Worker], today: dt.date) -> list[dict[
 def worker_list(request: HttpRequest) -> HttpResponse:
     """Workers with certificate alerts (30/7 days, expired), missing certificates of their
     trade, and whether their 三级安全教育 is complete."""
-    _require(request, "people.worker", "view")
+    require(request, "people.worker", "view")
     today = timezone.localdate()
     workers = restrict(Worker.objects.all(), request.user, "view")
     filterset = WorkerFilter(request.GET, queryset=workers, request=request)
@@ -282,7 +269,7 @@ def _cleaned(form: Any) -> dict[str, Any]:
 def worker_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create (no ``pk``) or change a worker, with photo; audited through the services."""
     if pk is None:
-        _require(request, "people.worker", "add")
+        require(request, "people.worker", "add")
         worker = None
     else:
         worker = access_object(Worker.objects.all(), request.user, "change", pk=pk)
@@ -298,7 +285,7 @@ def worker_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 else:
                     worker = services.update_worker(user=request.user, worker=worker, data=data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The worker was saved."))
                 return redirect("people:worker-detail", pk=worker.pk)
@@ -314,7 +301,7 @@ def worker_add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if model_form is None:
         raise Http404
     resource = "people.certificate" if kind == "certificate" else "people.trainingrecord"
-    _require(request, resource, "add")
+    require(request, resource, "add")
     worker = access_object(Worker.objects.all(), request.user, "view", pk=pk)
     form = model_form(request.POST, request.FILES)
     if form.is_valid():
@@ -322,7 +309,7 @@ def worker_add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         try:
             core_services.create_object(user=request.user, model=form._meta.model, data=data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("people:worker-detail", pk=worker.pk)
@@ -367,7 +354,7 @@ def protected_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
 
 @require_GET
 def crew_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "people.crew", "view")
+    require(request, "people.crew", "view")
     today = timezone.localdate()
     crews = restrict(Crew.objects.all(), request.user, "view")
     filterset = CrewFilter(request.GET, queryset=crews, request=request)
@@ -397,7 +384,7 @@ def crew_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def briefing_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "people.briefing", "view")
+    require(request, "people.briefing", "view")
     briefings = restrict(
         Briefing.objects.select_related("crew", "work_zone", "given_by").prefetch_related(
             "attendees"
@@ -421,7 +408,7 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def briefing_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "people.briefing", "add")
+    require(request, "people.briefing", "add")
     if request.method == "POST":
         form = BriefingForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
@@ -429,7 +416,7 @@ def briefing_create(request: HttpRequest) -> HttpResponse:
             try:
                 services.create_briefing(user=request.user, data=data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The safety briefing was recorded."))
                 return redirect("people:briefing-list")

@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhiyang.analytics import workzone as kernel
-from zhiyang.core.access import access_object, restrict
+from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.forms import add_service_errors
 from zhiyang.core.models import User
 from zhiyang.core.pagination import page_of
 from zhiyang.core.pdf import PdfFontMissing
@@ -53,25 +54,8 @@ from zhiyang.safety.models import Hazard, Incident, Inspection, WorkZone
 AGE_BUCKETS = ((0, 7), (8, 30), (31, None))
 
 
-def _require(request: HttpRequest, resource: str, action: str = "view") -> None:
-    if not request.user.may(resource, action):  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
 def _may(request: HttpRequest, resource: str, action: str) -> bool:
     return bool(request.user.may(resource, action))  # type: ignore[union-attr]
-
-
-def _add_errors(form: Any, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """A service's ValidationError on the form's fields (unknown fields on the form)."""
-    aliases = aliases or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = aliases.get(field, field)
-            for error in errors:
-                form.add_error(target if target in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
 
 
 # =========================================================================== dashboard
@@ -114,7 +98,7 @@ def certificate_panel(user: Any) -> dict[str, Any] | None:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _require(request, "safety.hazard")
+    require(request, "safety.hazard")
     today = timezone.localdate()
     hazards = restrict(Hazard.objects.all(), request.user, "view")
     open_hazards = hazards.exclude(status=HazardStatus.CLOSED)
@@ -180,7 +164,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def hazard_report(request: HttpRequest) -> HttpResponse:
     """The phone form; an offline retry with the same client id does not duplicate."""
-    _require(request, "safety.hazard", "add")
+    require(request, "safety.hazard", "add")
     if request.method == "POST":
         form = HazardReportForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
@@ -189,7 +173,7 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
                     user=request.user, data=form.service_data()
                 )
             except ValidationError as exc:
-                _add_errors(form, exc, {"chainage_m": "chainage"})
+                add_service_errors(form, exc, {"chainage_m": "chainage"})
             else:
                 messages.success(
                     request,
@@ -208,7 +192,7 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def hazard_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "safety.hazard")
+    require(request, "safety.hazard")
     base = restrict(
         Hazard.objects.select_related("route", "assignee", "reported_by"), request.user, "view"
     )
@@ -285,7 +269,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     user=request.user, hazard=hazard, action=action, data=form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("Saved: %(step)s.") % {"step": HazardAction(action).label}
@@ -311,7 +295,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def workzone_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "safety.workzone")
+    require(request, "safety.workzone")
     base = restrict(WorkZone.objects.select_related("route", "district"), request.user, "view")
     flt = WorkZoneFilter(request.GET or None, queryset=base)
     page = page_of(request, flt.qs.order_by("-planned_start", "-id"))
@@ -357,7 +341,7 @@ def _workzone_form(request: HttpRequest, work_zone: WorkZone | None) -> HttpResp
                         user=request.user, work_zone=work_zone, data=form.service_data()
                     )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The work zone was saved and its layout computed."))
                 return redirect("safety:workzone-detail", pk=work_zone.pk)
@@ -368,7 +352,7 @@ def _workzone_form(request: HttpRequest, work_zone: WorkZone | None) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 def workzone_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "safety.workzone", "add")
+    require(request, "safety.workzone", "add")
     return _workzone_form(request, None)
 
 
@@ -439,7 +423,7 @@ def workzone_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def inspection_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "safety.inspection")
+    require(request, "safety.inspection")
     base = restrict(
         Inspection.objects.select_related("template", "route", "work_zone", "inspector"),
         request.user,
@@ -462,14 +446,14 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def inspection_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "safety.inspection", "add")
+    require(request, "safety.inspection", "add")
     if request.method == "POST":
         form = InspectionPlanForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 inspection = services.plan_inspection(user=request.user, data=form.service_data())
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("safety:inspection-detail", pk=inspection.pk)
     else:
@@ -539,7 +523,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspection_raise(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     inspection = access_object(Inspection.objects.all(), request.user, "view", pk=pk)
-    _require(request, "safety.hazard", "add")
+    require(request, "safety.hazard", "add")
     result = inspection.results.filter(item_id=item).first()
     if result is None:
         raise PermissionDenied
@@ -557,7 +541,7 @@ def inspection_raise(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 @require_GET
 def incident_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "safety.incident")
+    require(request, "safety.incident")
     base = restrict(Incident.objects.select_related("route"), request.user, "view")
     flt = IncidentFilter(request.GET or None, queryset=base)
     page = page_of(request, flt.qs.order_by("-occurred_at", "-id"))
@@ -585,7 +569,7 @@ def _incident_form(request: HttpRequest, incident: Incident | None) -> HttpRespo
                         user=request.user, incident=incident, data=form.service_data()
                     )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The incident was saved."))
                 return redirect("safety:incident-detail", pk=incident.pk)
@@ -596,7 +580,7 @@ def _incident_form(request: HttpRequest, incident: Incident | None) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def incident_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "safety.incident", "add")
+    require(request, "safety.incident", "add")
     return _incident_form(request, None)
 
 

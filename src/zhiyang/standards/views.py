@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhiyang.core.access import access_object, restrict, scope_of
+from zhiyang.core.forms import add_service_errors
 from zhiyang.core.models import Organisation
 from zhiyang.standards import registry, services
 from zhiyang.standards.forms import OverrideForm
@@ -68,14 +69,6 @@ def standard_list(request: HttpRequest) -> HttpResponse:
     return render(request, "standards/list.html", {"rows": rows, "organisation": organisation})
 
 
-def _apply_errors(form: OverrideForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @require_http_methods(["GET", "POST"])
 def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One standard's values with provenance; POST (administrators): a new override."""
@@ -102,7 +95,7 @@ def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
                         reason=form.cleaned_data["reason"],
                     )
                 except ValidationError as exc:
-                    _apply_errors(form, exc)
+                    add_service_errors(form, exc)
                 else:
                     messages.success(request, _("The override was saved."))
                     return redirect(request.get_full_path())
