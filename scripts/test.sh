@@ -170,14 +170,25 @@ deploy_check() {
 }
 run_gate "check --deploy (production settings)" deploy_check
 
+# Each test run has a ceiling, so that CI always ends with a verdict well inside its 90
+# minutes (a hung test already fails on its own after 4 or 20 minutes: pytest-timeout).
+bounded() { # SECONDS COMMAND...
+    local limit="$1"
+    shift
+    timeout --kill-after=30 "$limit" "$@"
+    local status=$?
+    [[ $status -eq 124 ]] && echo "scripts/test.sh: stopped after ${limit}s (time limit)" >&2
+    return $status
+}
+
 mkdir -p "$ARTIFACTS"
 run_gate "pytest on SQLite" \
-    env ZHIYANG_DATA_DIR="$(fresh_data_dir)" \
+    bounded 1500 env ZHIYANG_DATA_DIR="$(fresh_data_dir)" \
     pytest -q -m "not browser" -p no:cacheprovider --junitxml="$ARTIFACTS/junit-sqlite.xml"
 
 if [[ -n "$PG_URL" ]]; then
     run_gate "pytest on PostgreSQL" \
-        env ZHIYANG_DATA_DIR="$(fresh_data_dir)" ZHIYANG_DATABASE_URL="$PG_URL" \
+        bounded 1500 env ZHIYANG_DATA_DIR="$(fresh_data_dir)" ZHIYANG_DATABASE_URL="$PG_URL" \
         pytest -q -m "not browser" -p no:cacheprovider --junitxml="$ARTIFACTS/junit-postgres.xml"
 else
     SUMMARY+=("FAIL  pytest on PostgreSQL (no server)")
@@ -187,7 +198,7 @@ fi
 rm -rf "$ARTIFACTS/screenshots"
 if [[ -x /usr/bin/chromium ]]; then
     run_gate "browser tests (Playwright, /usr/bin/chromium)" \
-        env ZHIYANG_DATA_DIR="$(fresh_data_dir)" ZHIYANG_TEST_ARTIFACTS="$ARTIFACTS" \
+        bounded 1200 env ZHIYANG_DATA_DIR="$(fresh_data_dir)" ZHIYANG_TEST_ARTIFACTS="$ARTIFACTS" \
         pytest -q -m browser -p no:cacheprovider tests/browser --junitxml="$ARTIFACTS/junit-browser.xml"
 else
     # The suite would skip them; as a quality gate a missing browser is a failure.

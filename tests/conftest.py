@@ -18,6 +18,15 @@ from zhiyang.network.models import District, Route, Section
 
 _serial = itertools.count(1)
 PASSWORD = "correct-horse-battery-9"
+BROWSER_TEST_TIMEOUT_S = 240
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A browser test that hangs (a wedged browser, a lost request) fails after 4 minutes
+    and the run goes on, instead of waiting for the global 20-minute limit."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT_S))
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,12 @@ from zhiyang.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A database file rather than Django's shared in-memory database: the browser tests' live
+    # server then serves each request on its own connection, as production does, instead of
+    # sharing the test thread's one connection between request threads.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+
 # Serve static files straight from the apps (the browser tests' live server needs them).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
