@@ -26,5 +26,8 @@ urlpatterns = [
     path("people/", include("zhiyang.people.api.urls")),
     path("fleet/", include("zhiyang.fleet.api.urls")),
     path("safety/", include("zhiyang.safety.api.urls")),
+    path("works/", include("zhiyang.works.api.urls")),
+    path("planning/", include("zhiyang.planning.api.urls")),
+    path("sop/", include("zhiyang.sop.api.urls")),
     path("standards/", include("zhiyang.standards.api.urls")),
 ]

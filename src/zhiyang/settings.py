@@ -62,7 +62,10 @@ INSTALLED_APPS = [
     "zhiyang.people",
     "zhiyang.fleet",
     "zhiyang.safety",
+    "zhiyang.works",
+    "zhiyang.sop",
     "zhiyang.standards",
+    "zhiyang.planning",
     "zhiyang.web",
     "zhiyang.demo",
 ]
@@ -198,6 +201,15 @@ SPECTACULAR_SETTINGS = {
         "HazardLevelEnum": "zhiyang.safety.choices.HazardLevel",
         "TrainingLevelEnum": "zhiyang.people.choices.TrainingLevel",
         "CertificateAlertLevelEnum": "zhiyang.people.choices.AlertLevel",
+        "ProcessEnum": "zhiyang.works.choices.Process",
+        "ProjectStatusEnum": "zhiyang.works.choices.ProjectStatus",
+        "WorkOrderStatusEnum": "zhiyang.works.choices.WorkOrderStatus",
+        "DailyReportStatusEnum": "zhiyang.works.choices.DailyReportStatus",
+        "InstructionVersionStatusEnum": "zhiyang.sop.choices.VersionStatus",
+        "ChecklistRunStatusEnum": "zhiyang.sop.choices.RunStatus",
+        "NcrStatusEnum": "zhiyang.sop.choices.NcrStatus",
+        "TreatmentEnum": "zhiyang.works.choices.Treatment",
+        "PavementEnum": "zhiyang.network.choices.Pavement",
     },
 }
 

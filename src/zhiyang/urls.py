@@ -15,6 +15,9 @@ urlpatterns = [
     path("people/", include("zhiyang.people.urls")),
     path("fleet/", include("zhiyang.fleet.urls")),
     path("safety/", include("zhiyang.safety.urls")),
+    path("works/", include("zhiyang.works.urls")),
+    path("planning/", include("zhiyang.planning.urls")),
+    path("sop/", include("zhiyang.sop.urls")),
     path("standards/", include("zhiyang.standards.urls")),
     # The language switch works before login too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -83,8 +83,8 @@ def test_document_tables_carry_provenance_and_override_paths():
 
 
 def test_a_file_without_registry_entry_is_still_listed(tmp_path, monkeypatch):
-    (tmp_path / "jtg_f40_2004.toml").write_text(
-        'code = "JTG F40-2004"\nversion = "1"\n'
+    (tmp_path / "jtg_e00_2000.toml").write_text(
+        'code = "JTG E00-2000"\nversion = "1"\n'
         '[paving]\nsource = "ch. 5"\nconfirmed = false\nmin_c = 135\n',
         encoding="utf-8",
     )
@@ -92,8 +92,8 @@ def test_a_file_without_registry_entry_is_still_listed(tmp_path, monkeypatch):
     registry.clear_cache()
     try:
         listed = {s.code: s for s in registry.standards()}
-        assert "jtg_f40_2004" in listed and not listed["jtg_f40_2004"].overridable
-        document = registry.read_document("jtg_f40_2004.toml")
+        assert "jtg_e00_2000" in listed and not listed["jtg_e00_2000"].overridable
+        document = registry.read_document("jtg_e00_2000.toml")
         assert document.unconfirmed_values == 1
     finally:
         registry.clear_cache()

@@ -15,6 +15,7 @@ from zhiyang.condition.choices import (
     SurveyStatus,
 )
 from zhiyang.condition.models import Distress, Survey, SurveyInterval, SurveyUnit
+from zhiyang.core.filters import id_filter
 from zhiyang.network.filters import ChainageFilter, districts_in_scope
 
 
@@ -51,7 +52,7 @@ class SurveyFilter(django_filters.FilterSet):
 
 
 class SurveyIntervalFilter(django_filters.FilterSet):
-    survey = django_filters.NumberFilter(label=_("survey"), field_name="survey_id")
+    survey = id_filter(_("survey"), "survey_id")
     route = django_filters.CharFilter(
         label=_("route code"), field_name="survey__route__code", lookup_expr="iexact"
     )
@@ -65,7 +66,7 @@ class SurveyIntervalFilter(django_filters.FilterSet):
 
 
 class SurveyUnitFilter(django_filters.FilterSet):
-    survey = django_filters.NumberFilter(label=_("survey"), field_name="survey_id")
+    survey = id_filter(_("survey"), "survey_id")
     route = django_filters.CharFilter(
         label=_("route code"), field_name="route__code", lookup_expr="iexact"
     )
@@ -103,7 +104,7 @@ class SurveyUnitFilter(django_filters.FilterSet):
 
 
 class DistressFilter(django_filters.FilterSet):
-    survey = django_filters.NumberFilter(label=_("survey"), field_name="survey_id")
+    survey = id_filter(_("survey"), "survey_id")
     route = django_filters.CharFilter(
         label=_("route code"), field_name="route__code", lookup_expr="iexact"
     )

@@ -48,6 +48,7 @@ from zhiyang.condition.choices import (
     SurveyStatus,
 )
 from zhiyang.core.access import Scope, network_scope_q
+from zhiyang.core.fields import latitude_field, longitude_field
 from zhiyang.core.validators import validate_photo, validate_printable
 from zhiyang.network.choices import Pavement, TechClass
 
@@ -294,18 +295,8 @@ class Distress(models.Model):
     )
     quantity = models.FloatField(_("quantity"), validators=[MinValueValidator(0.0)])
     unit = models.CharField(_("unit"), max_length=4, choices=QuantityUnit.choices)
-    lon = models.FloatField(
-        _("longitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180.0), MaxValueValidator(180.0)],
-    )
-    lat = models.FloatField(
-        _("latitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90.0), MaxValueValidator(90.0)],
-    )
+    lon = longitude_field()
+    lat = latitude_field()
     photo = models.ImageField(
         _("photo"),
         upload_to="condition/distress/%Y/%m/",

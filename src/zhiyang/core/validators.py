@@ -21,6 +21,15 @@ def validate_printable(value: str) -> None:
         )
 
 
+# Free text (notes, descriptions, problems) is meant to have line breaks and tabs.
+MULTILINE_CONTROL = frozenset("\n\r\t")
+
+
+def validate_multiline_text(value: str) -> None:
+    """``validate_printable`` for multi-line text: line breaks and tabs are allowed."""
+    validate_printable("".join(ch for ch in str(value) if ch not in MULTILINE_CONTROL))
+
+
 # Largest photo a field form may attach (bytes); phones send 2–5 MB JPEGs.
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 

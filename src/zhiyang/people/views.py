@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhiyang.core import offline
 from zhiyang.core import services as core_services
 from zhiyang.core.access import access_object, require, restrict
 from zhiyang.core.forms import add_service_errors
@@ -53,36 +54,40 @@ def checkin(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = CheckInForm(request.POST, user=user)
-        if form.is_valid():
+
+        def save(form: CheckInForm) -> tuple[CheckIn, bool]:
             data = form.cleaned_data
-            try:
-                result = services.check_in(
-                    user=user,
-                    worker=data["worker"],
-                    work_zone=data["work_zone"],
-                    lon=data["lon"],
-                    lat=data["lat"],
-                    accuracy_m=data.get("accuracy_m"),
-                    client_uuid=data.get("client_uuid"),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
+            result = services.check_in(
+                user=user,
+                worker=data["worker"],
+                work_zone=data["work_zone"],
+                lon=data["lon"],
+                lat=data["lat"],
+                accuracy_m=data.get("accuracy_m"),
+                client_uuid=data.get("client_uuid"),
+            )
+            return result.checkin, result.created
+
+        def checked_in(record: CheckIn, _created: bool) -> HttpResponse:
+            values = {"worker": record.worker.name, "zone": record.work_zone}
+            if record.inside_geofence:
+                messages.success(request, _("%(worker)s checked in at %(zone)s.") % values)
             else:
-                record = result.checkin
-                values = {"worker": record.worker.name, "zone": record.work_zone}
-                if record.inside_geofence:
-                    messages.success(request, _("%(worker)s checked in at %(zone)s.") % values)
-                else:
-                    values["distance"] = f"{record.distance_m:.0f}"
-                    messages.warning(
-                        request,
-                        _(
-                            "%(worker)s checked in at %(zone)s, but %(distance)s m outside "
-                            "the work zone: the check-in is flagged."
-                        )
-                        % values,
+                values["distance"] = f"{record.distance_m:.0f}"
+                messages.warning(
+                    request,
+                    _(
+                        "%(worker)s checked in at %(zone)s, but %(distance)s m outside "
+                        "the work zone: the check-in is flagged."
                     )
-                return redirect("people:checkin")
+                    % values,
+                )
+            return redirect("people:checkin")
+
+        # A phone re-posting from its offline outbox gets JSON (core.offline).
+        answer = offline.handle_post(request, form, save=save, success=checked_in)
+        if answer is not None:
+            return answer
     else:
         form = CheckInForm(user=user)
     today = timezone.localdate()

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhiyang.core.filters import id_filter
 from zhiyang.safety.choices import (
     HazardLevel,
     HazardStatus,
@@ -85,8 +86,8 @@ class HazardFilter(django_filters.FilterSet):
 class InspectionFilter(django_filters.FilterSet):
     route = _route()
     status = django_filters.ChoiceFilter(label=_("status"), choices=InspectionStatus.choices)
-    template = django_filters.NumberFilter(label=_("template"), field_name="template_id")
-    work_zone = django_filters.NumberFilter(label=_("work zone"), field_name="work_zone_id")
+    template = id_filter(_("template"), "template_id")
+    work_zone = id_filter(_("work zone"), "work_zone_id")
     planned_from = django_filters.DateFilter(
         label=_("planned from"), field_name="planned_date", lookup_expr="gte"
     )

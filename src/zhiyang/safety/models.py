@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyang.core.access import Scope, network_scope_q
+from zhiyang.core.fields import latitude_field, longitude_field, user_fk
 from zhiyang.core.validators import validate_photo, validate_printable
 from zhiyang.safety.choices import (
     CauseCategory,
@@ -42,35 +42,6 @@ from zhiyang.safety.choices import (
 # Carriageway width assumed for the geofence when neither the work zone nor a network
 # section says otherwise: two lanes of 3.75 m (JTG B01 lane width at 80 km/h and above).
 DEFAULT_CARRIAGEWAY_WIDTH_M = 7.5
-
-
-def _user_fk(verbose: Any, related_name: str = "+") -> Any:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name=related_name,
-        verbose_name=verbose,
-    )
-
-
-def _lon_field() -> models.FloatField:
-    return models.FloatField(
-        _("longitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180.0), MaxValueValidator(180.0)],
-    )
-
-
-def _lat_field() -> models.FloatField:
-    return models.FloatField(
-        _("latitude"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90.0), MaxValueValidator(90.0)],
-    )
 
 
 class WorkZone(models.Model):
@@ -137,7 +108,7 @@ class WorkZone(models.Model):
     )
     layout = models.JSONField(_("layout"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True, validators=[validate_printable])
-    created_by = _user_fk(_("created by"))
+    created_by = user_fk(_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -324,7 +295,7 @@ class Inspection(models.Model):
         choices=InspectionStatus.choices,
         default=InspectionStatus.PLANNED,
     )
-    inspector = _user_fk(_("inspector"))
+    inspector = user_fk(_("inspector"))
     note = models.TextField(_("note"), blank=True, validators=[validate_printable])
 
     class Meta:
@@ -393,8 +364,8 @@ class Hazard(models.Model):
         "network.District", on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
     )
     chainage_m = models.FloatField(_("chainage (m)"))
-    lon = _lon_field()
-    lat = _lat_field()
+    lon = longitude_field()
+    lat = latitude_field()
     work_zone = models.ForeignKey(
         WorkZone,
         on_delete=models.SET_NULL,
@@ -424,10 +395,10 @@ class Hazard(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=HazardStatus.choices, default=HazardStatus.REPORTED
     )
-    reported_by = _user_fk(_("reported by"))
+    reported_by = user_fk(_("reported by"))
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
     client_uuid = models.UUIDField(_("client id"), unique=True, null=True, blank=True)
-    assignee = _user_fk(_("assigned to"), related_name="assigned_hazards")
+    assignee = user_fk(_("assigned to"), related_name="assigned_hazards")
     deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     rectification_note = models.TextField(
@@ -440,7 +411,7 @@ class Hazard(models.Model):
         validators=[validate_photo],
     )
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
-    verified_by = _user_fk(_("verified by"))
+    verified_by = user_fk(_("verified by"))
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verification_note = models.TextField(
         _("verification note"), blank=True, validators=[validate_printable]
@@ -489,7 +460,7 @@ class HazardEvent(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=HazardAction.choices)
     from_status = models.CharField(_("from"), max_length=10, blank=True)
     to_status = models.CharField(_("to"), max_length=10, blank=True)
-    user = _user_fk(_("by"))
+    user = user_fk(_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
 
@@ -549,7 +520,7 @@ class Incident(models.Model):
     status = models.CharField(
         _("status"), max_length=14, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
     )
-    reported_by = _user_fk(_("reported by"))
+    reported_by = user_fk(_("reported by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhiyang.analytics import workzone as kernel
+from zhiyang.core import offline
 from zhiyang.core.access import access_object, require, restrict
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.models import User
@@ -167,20 +168,25 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
     require(request, "safety.hazard", "add")
     if request.method == "POST":
         form = HazardReportForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            try:
-                hazard, _created = services.report_hazard(
-                    user=request.user, data=form.service_data()
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc, {"chainage_m": "chainage"})
-            else:
-                messages.success(
-                    request,
-                    _("Hazard reported on %(route)s at %(chainage)s.")
-                    % {"route": hazard.route.code, "chainage": format_chainage(hazard.chainage_m)},
-                )
-                return redirect("safety:hazard-detail", pk=hazard.pk)
+
+        def reported(hazard: Hazard, _created: bool) -> HttpResponse:
+            messages.success(
+                request,
+                _("Hazard reported on %(route)s at %(chainage)s.")
+                % {"route": hazard.route.code, "chainage": format_chainage(hazard.chainage_m)},
+            )
+            return redirect("safety:hazard-detail", pk=hazard.pk)
+
+        # A phone re-posting from its offline outbox gets JSON (core.offline).
+        answer = offline.handle_post(
+            request,
+            form,
+            save=lambda form: services.report_hazard(user=request.user, data=form.service_data()),
+            success=reported,
+            aliases={"chainage_m": "chainage"},
+        )
+        if answer is not None:
+            return answer
     else:
         form = HazardReportForm(user=request.user, initial={"client_uuid": uuid.uuid4()})
     return render(

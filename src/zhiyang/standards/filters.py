@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
+from zhiyang.core.filters import MAX_ID, IdFilter
 from zhiyang.standards.models import ParameterOverride
-
-MAX_ID = 2**63 - 1
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.Filter):
-    """An integer id (django-filter's NumberFilter is a decimal without a usable bound)."""
-
-    field_class = forms.IntegerField
 
 
 class ParameterOverrideFilter(django_filters.FilterSet):

@@ -143,6 +143,36 @@ REGISTRY: tuple[Standard, ...] = (
         module="zhiyang.analytics.workzone",
         loader=_module_loader("jtg_h30_2015.toml", "zhiyang.analytics.workzone"),
     ),
+    Standard(
+        code="progress_alerts",
+        purpose=_("Progress alerts (SPI, CPI) and the working week"),
+        file="progress_alerts.toml",
+        module="zhiyang.analytics.progress",
+        loader=_module_loader(
+            "progress_alerts.toml", "zhiyang.analytics.progress", "load_thresholds"
+        ),
+    ),
+    Standard(
+        code="jtg_f40_2004",
+        purpose=_("Paving, rolling and spraying acceptance ranges (work instructions)"),
+        file="jtg_f40_2004.toml",
+        module="zhiyang.analytics.specs",
+        loader=_module_loader("jtg_f40_2004.toml", "zhiyang.analytics.specs"),
+    ),
+    Standard(
+        code="treatments",
+        purpose=_("Treatment catalogue defaults (edited on the planning catalogue page)"),
+        file="treatments.toml",
+        module="zhiyang.planning.catalogue",
+        loader=None,
+    ),
+    Standard(
+        code="deterioration",
+        purpose=_("Default decay curves of the planner (before calibration on the network)"),
+        file="deterioration.toml",
+        module="zhiyang.analytics.deterioration",
+        loader=None,
+    ),
 )
 
 

@@ -33,6 +33,8 @@ CONDITION = _("Condition")
 PEOPLE = _("People")
 FLEET = _("Equipment")
 SAFETY = _("Safety")
+WORKS = _("Works")
+PLANNING = _("Planning")
 ADMINISTRATION = _("Administration")
 
 MENU: tuple[NavItem, ...] = (
@@ -84,6 +86,37 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Work zones"), "safety:workzone-list", "safety.workzone", "cone", SAFETY),
     NavItem(_("Inspections"), "safety:inspection-list", "safety.inspection", "checklist", SAFETY),
     NavItem(_("Incidents"), "safety:incident-list", "safety.incident", "incident", SAFETY),
+    NavItem(_("Scenarios"), "planning:scenario-list", "planning.scenario", "chart", PLANNING),
+    NavItem(
+        _("Treatment catalogue"),
+        "planning:treatment-list",
+        "planning.treatment",
+        "wrench",
+        PLANNING,
+    ),
+    NavItem(_("Calibration"), "planning:calibration", "planning.calibration", "gauge", PLANNING),
+    NavItem(_("Projects"), "works:project-list", "works.project", "route", WORKS),
+    NavItem(
+        _("New daily report"),
+        "works:daily-report-start",
+        "works.dailyreport",
+        "report",
+        WORKS,
+        action="add",
+    ),
+    NavItem(_("Daily reports"), "works:daily-report-list", "works.dailyreport", "report", WORKS),
+    NavItem(_("Progress"), "works:progress", "works.project", "chart", WORKS),
+    NavItem(
+        _("Run a checklist"),
+        "sop:run-start-list",
+        "sop.checklistrun",
+        "checklist",
+        WORKS,
+        action="add",
+    ),
+    NavItem(_("Checklist runs"), "sop:run-list", "sop.checklistrun", "checklist", WORKS),
+    NavItem(_("Non-conformances"), "sop:ncr-list", "sop.nonconformance", "alert", WORKS),
+    NavItem(_("Work instructions"), "sop:instruction-list", "sop.workinstruction", "report", WORKS),
     NavItem(_("Standards"), "standards:list", "standards.parameteroverride", "report",
             ADMINISTRATION),
     NavItem(_("Audit log"), "audit-log", "core.auditlog", "audit", ADMINISTRATION),

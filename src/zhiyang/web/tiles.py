@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.functional import Promise
 
 # In the order the dashboard shows them.
-TILE_APPS = ("condition", "safety", "people", "fleet")
+TILE_APPS = ("condition", "safety", "people", "fleet", "works", "sop", "planning")
 
 
 @dataclass(frozen=True)

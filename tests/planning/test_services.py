@@ -1,0 +1,195 @@
+"""Planning services: catalogue, calibration, scenario runs, plan → projects."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from zhiyang.core.models import AuditLog
+from zhiyang.network.models import Route
+from zhiyang.planning import catalogue, services
+from zhiyang.planning.models import Calibration, PlanItem, Treatment
+from zhiyang.works.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalogue_is_seeded_from_the_cited_defaults_and_resets(surveyed, make_user):
+    assert Treatment.objects.count() == 10
+    assert services.seed_catalogue(user=None) == 0  # idempotent
+    engineer = make_user("engineer", organisation=surveyed["org_all"])
+    row = Treatment.objects.get(code="micro_surfacing")
+    services.update_treatment(user=engineer, treatment=row, data={"unit_cost_yuan_per_m2": 50.0})
+    row.refresh_from_db()
+    assert row.unit_cost_yuan_per_m2 == 50.0
+    services.reset_treatment(user=engineer, treatment=row)
+    row.refresh_from_db()
+    assert (
+        row.unit_cost_yuan_per_m2
+        == catalogue.defaults()["micro_surfacing"]["unit_cost_yuan_per_m2"]
+    )
+    assert (
+        AuditLog.objects.filter(resource="planning.treatment", object_id=str(row.pk)).count() == 3
+    )
+
+
+def test_catalogue_refuses_bad_values(surveyed, make_user):
+    engineer = make_user("engineer", organisation=surveyed["org_all"])
+    row = Treatment.objects.get(code="fog_seal")
+    with pytest.raises(ValidationError):
+        services.update_treatment(user=engineer, treatment=row, data={"reset_to": 90.0})
+    with pytest.raises(ValidationError):
+        services.update_treatment(user=engineer, treatment=row, data={"pavements": ["gravel"]})
+    viewer = make_user("viewer", organisation=surveyed["org_all"])
+    with pytest.raises(PermissionDenied):
+        services.update_treatment(user=viewer, treatment=row, data={"active": False})
+
+
+def test_calibration_from_pairs_of_surveys(surveyed):
+    fits = services.fit_calibrations(user=None, organisation=surveyed["org_all"])
+    assert [(c.pavement, c.road_class_group) for c in fits] == [("asphalt", "high")]
+    fit = fits[0]
+    assert fit.n == 10 and fit.active and fit.rmse >= 0 and len(fit.points) == 10
+    # Refitting replaces the active row; the old one stays as history.
+    services.fit_calibrations(user=None, organisation=surveyed["org_all"])
+    assert Calibration.objects.filter(active=True).count() == 1
+    assert Calibration.objects.count() == 2
+
+
+def test_calibration_needs_history(two_districts):
+    with pytest.raises(ValidationError):
+        services.fit_calibrations(user=None, organisation=two_districts["org_all"])
+
+
+def test_run_gives_feasible_plans_and_more_budget_never_less_benefit(scenario):
+    summary = services.run_scenario(user=None, scenario=scenario)
+    assert summary["units"] == 15 and summary["candidates"] > 0
+    runs = list(scenario.runs.order_by("budget_pct"))
+    assert [r.budget_pct for r in runs] == [0, 50, 100, 150]
+    for run in runs:
+        assert run.status == "optimal"
+        for year, spend in zip(run.trajectory["years"], run.trajectory["spend_yuan"], strict=True):
+            assert spend <= run.budget_per_year_yuan + 1e-6, (run.budget_pct, year)
+        items = list(run.items.all())
+        assert len({i.unit_id for i in items}) == len(items)  # one treatment per unit
+        assert sum(i.cost_yuan for i in items) == pytest.approx(run.spend_yuan)
+        for item in items:
+            assert set(item.explanation) >= {
+                "index_now",
+                "index_before",
+                "rank_in_unit",
+                "treatment",
+            }
+    benefits = [r.benefit for r in runs]
+    assert benefits[0] == 0
+    for low, high in pairwise(benefits):
+        assert high >= low * (1 - 0.006)  # within the MILP gap
+    assert runs[-1].trajectory["mean_pqi"][-1] > runs[0].trajectory["mean_pqi"][-1]
+    scenario.refresh_from_db()
+    assert scenario.status == "solved" and scenario.inputs["units"] == 15
+
+
+def test_min_cost_to_target(scenario):
+    scenario.objective = "min_cost_to_target"
+    scenario.target_good_pct = 60.0
+    scenario.save()
+    services.run_scenario(user=None, scenario=scenario)
+    runs = {r.budget_pct: r for r in scenario.runs.all()}
+    assert runs[0].status == "infeasible"
+    assert runs[150].status == "optimal"
+    assert min(runs[150].trajectory["good_rate_pct"]) >= 60.0 - 1e-6
+
+
+def _item(run, route, start_m, treatment="mill_and_inlay", year=2027):
+    return PlanItem.objects.create(
+        run=run,
+        route=route,
+        direction="up",
+        start_m=start_m,
+        end_m=start_m + 1000,
+        width_m=10,
+        treatment=treatment,
+        year=year,
+        cost_yuan=900_000,
+        benefit=10,
+        pqi_now=70,
+        pqi_before=68,
+        pqi_after=96,
+    )
+
+
+def test_adjacent_items_merge_into_one_project_and_approving_twice_adds_nothing(
+    scenario, make_user
+):
+    services.run_scenario(user=None, scenario=scenario)
+    run = scenario.runs.get(budget_pct=0)  # empty: fill it by hand
+    g1 = Route.objects.get(code="G109")
+    items = [
+        _item(run, g1, 0),
+        _item(run, g1, 1000),
+        _item(run, g1, 3000),  # a gap: its own project
+        _item(run, g1, 4000, treatment="thin_overlay"),  # other treatment
+        _item(run, g1, 5000, year=2028),  # other year
+    ]
+    ranges = services.merge_ranges(items)
+    assert [(r.start_m, r.end_m, len(r.items)) for r in ranges] == [
+        (0, 2000, 2),
+        (3000, 4000, 1),
+        (4000, 5000, 1),
+        (5000, 6000, 1),
+    ]
+    manager = make_user("manager", organisation=scenario.organisation)
+    projects = services.approve_items(user=manager, items=items[:3])
+    assert len(projects) == 2
+    first = Project.objects.get(pk=projects[0].pk)
+    assert (first.start_m, first.end_m, first.treatment, first.status, first.source) == (
+        0,
+        2000,
+        "mill_and_inlay",
+        "draft",
+        "plan",
+    )
+    assert float(first.contract_value_yuan) == 1_800_000
+    assert first.planned_start.year == 2027 and first.created_by == manager
+    count = Project.objects.count()
+    assert services.approve_items(user=manager, items=items[:3]) == []
+    assert Project.objects.count() == count
+    items[0].refresh_from_db()
+    assert items[0].approved and items[0].project_id == first.pk
+    # Approved items freeze the scenario.
+    with pytest.raises(ValidationError):
+        services.run_scenario(user=None, scenario=scenario)
+
+
+def test_only_approvers_approve(scenario, make_user):
+    services.run_scenario(user=None, scenario=scenario)
+    items = list(PlanItem.objects.filter(run__scenario=scenario)[:2])
+    engineer = make_user("engineer", organisation=scenario.organisation)
+    with pytest.raises(PermissionDenied):
+        services.approve_items(user=engineer, items=items)
+
+
+def test_scenario_validation(surveyed, make_user):
+    engineer = make_user("engineer", organisation=surveyed["org_all"])
+    with pytest.raises(ValidationError):
+        services.create_scenario(
+            user=engineer,
+            data={
+                "name": "x",
+                "first_year": 2027,
+                "base_budget_yuan": 1.0,
+                "budget_levels_pct": [],
+            },
+        )
+    created = services.create_scenario(
+        user=engineer,
+        data={
+            "name": "x",
+            "first_year": 2027,
+            "base_budget_yuan": 1.0,
+            "budget_levels_pct": [100, 0],
+        },
+    )
+    assert created.organisation == surveyed["org_all"] and created.budget_levels_pct == [0, 100]
