@@ -9,8 +9,8 @@ from rest_framework import serializers
 
 from zhiyang.condition.choices import ImportKind, WheelPath
 from zhiyang.condition.models import Distress, Survey, SurveyInterval, SurveyUnit
-from zhiyang.core.access import restrict
-from zhiyang.network.api.serializers import ChainageField, ScopedSlugField
+from zhiyang.core.api.fields import ScopedPrimaryKeyField, ScopedSlugField
+from zhiyang.network.api.serializers import ChainageField
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.models import Route
 
@@ -26,20 +26,6 @@ class _Chainages(serializers.Serializer):  # type: ignore[type-arg]
 
     def get_end(self, obj: Any) -> str | None:
         return None if obj.end_m is None else format_chainage(obj.end_m)
-
-
-class ScopedSurveyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A survey by id, among those the requesting user may see."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Survey.objects.all())
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> Any:
-        request = self.context.get("request")
-        if request is None:
-            return Survey.objects.none()
-        return restrict(Survey.objects.all(), request.user, "view")
 
 
 class SurveySerializer(serializers.ModelSerializer[Survey]):
@@ -150,7 +136,7 @@ class DistressSerializer(_Chainages, serializers.ModelSerializer[Distress]):
     route = ScopedSlugField(
         slug_field="code", queryset=Route.objects.all(), required=False, allow_null=True
     )
-    survey = ScopedSurveyField(required=False, allow_null=True)
+    survey = ScopedPrimaryKeyField(queryset=Survey.objects.all(), required=False, allow_null=True)
     district = serializers.CharField(source="district.code", read_only=True, default=None)
     start_m = ChainageField(required=False, allow_null=True)
     end_m = ChainageField(required=False, allow_null=True)
@@ -209,7 +195,7 @@ class DistressSerializer(_Chainages, serializers.ModelSerializer[Distress]):
 
 class ConditionImportRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     file = serializers.FileField(help_text=".csv or .xlsx tables; .erd, .csv or .txt profiles")
-    survey = ScopedSurveyField()
+    survey = ScopedPrimaryKeyField(queryset=Survey.objects.all())
     kind = serializers.ChoiceField(choices=ImportKind.choices)
     wheel_path = serializers.ChoiceField(
         choices=[WheelPath.LEFT, WheelPath.RIGHT],
@@ -250,7 +236,7 @@ class JobSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class SummaryQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
     year = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
-    survey = ScopedSurveyField(required=False)
+    survey = ScopedPrimaryKeyField(queryset=Survey.objects.all(), required=False)
     route = serializers.CharField(required=False, max_length=20)
     district = serializers.CharField(required=False, max_length=12)
     approved_only = serializers.BooleanField(required=False, default=True)

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from zhiyang.core.access import restrict
+from zhiyang.core.api.fields import ScopedPrimaryKeyField, ScopedSlugField
 from zhiyang.core.models import Organisation
 from zhiyang.fleet.models import (
     Equipment,
@@ -21,24 +21,6 @@ from zhiyang.fleet.models import (
 from zhiyang.fleet.services import service_status
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.models import Route
-
-
-class ScopedEquipmentField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A machine the requesting user may see (others are 'does not exist')."""
-
-    def get_queryset(self) -> Any:
-        request = self.context.get("request")
-        if request is None:
-            return Equipment.objects.none()
-        return restrict(Equipment.objects.all(), request.user, "view")
-
-
-class ScopedRouteField(serializers.SlugRelatedField):  # type: ignore[type-arg]
-    def get_queryset(self) -> Any:
-        request = self.context.get("request")
-        if request is None:
-            return Route.objects.none()
-        return restrict(Route.objects.all(), request.user, "view")
 
 
 class _OrganisationDefaultMixin(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -151,7 +133,7 @@ class FaultCodeSerializer(serializers.ModelSerializer[FaultCode]):
 
 
 class ServiceIntervalSerializer(serializers.ModelSerializer[ServiceInterval]):
-    equipment = ScopedEquipmentField()
+    equipment = ScopedPrimaryKeyField(queryset=Equipment.objects.all())
     state = serializers.SerializerMethodField()
     due_at_hours = serializers.SerializerMethodField()
     due_on = serializers.SerializerMethodField()
@@ -200,7 +182,7 @@ class ServiceIntervalSerializer(serializers.ModelSerializer[ServiceInterval]):
 
 
 class ServiceRecordSerializer(serializers.ModelSerializer[ServiceRecord]):
-    equipment = ScopedEquipmentField()
+    equipment = ScopedPrimaryKeyField(queryset=Equipment.objects.all())
 
     class Meta:
         model = ServiceRecord
@@ -226,8 +208,10 @@ class ServiceRecordSerializer(serializers.ModelSerializer[ServiceRecord]):
 
 
 class AssignmentSerializer(serializers.ModelSerializer[EquipmentAssignment]):
-    equipment = ScopedEquipmentField()
-    route = ScopedRouteField(slug_field="code", required=False, allow_null=True)
+    equipment = ScopedPrimaryKeyField(queryset=Equipment.objects.all())
+    route = ScopedSlugField(
+        slug_field="code", queryset=Route.objects.all(), required=False, allow_null=True
+    )
     start = serializers.SerializerMethodField()
     end = serializers.SerializerMethodField()
     days = serializers.IntegerField(read_only=True)

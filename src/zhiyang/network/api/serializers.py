@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from zhiyang.core.access import restrict
+from zhiyang.core.api.fields import ScopedSlugField
 from zhiyang.network import services
 from zhiyang.network.chainage import ChainageError, format_chainage
 from zhiyang.network.filters import parse_chainage_param
@@ -78,18 +78,6 @@ class RouteSerializer(_ChainageStringsMixin, serializers.ModelSerializer[Route])
             return services.clean_route_geometry(value)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict["geometry"]) from exc
-
-
-class ScopedSlugField(serializers.SlugRelatedField):  # type: ignore[type-arg]
-    """A related object by code, chosen among those the requesting user may see."""
-
-    def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
-        assert queryset is not None
-        request = self.context.get("request")
-        if request is None:
-            return queryset.none()
-        return restrict(queryset, request.user, "view")
 
 
 class SectionSerializer(_ChainageStringsMixin, serializers.ModelSerializer[Section]):

@@ -6,20 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
-from zhiyang.core.access import restrict
+from zhiyang.core.api.fields import ScopedPrimaryKeyField
 from zhiyang.people import identity, services
 from zhiyang.people.models import Briefing, Certificate, CheckIn, Crew, TrainingRecord, Worker
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A related object by id, chosen among those the requesting user may see."""
-
-    def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        if request is None or queryset is None:
-            return queryset.none() if queryset is not None else None
-        return restrict(queryset, request.user, "view")
 
 
 class _UserPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]

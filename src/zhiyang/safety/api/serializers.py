@@ -7,9 +7,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from zhiyang.core.access import restrict
+from zhiyang.core.api.fields import ScopedPrimaryKeyField, ScopedSlugField
 from zhiyang.core.models import User
-from zhiyang.network.api.serializers import ChainageField, ScopedSlugField
+from zhiyang.network.api.serializers import ChainageField
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.models import Route
 from zhiyang.safety import services
@@ -24,17 +24,6 @@ from zhiyang.safety.models import (
     TemplateItem,
     WorkZone,
 )
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A related object by id, among those the requesting user may see."""
-
-    def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        if request is None or queryset is None:
-            return queryset.none() if queryset is not None else None
-        return restrict(queryset, request.user, "view")
 
 
 class WorkZoneSerializer(serializers.ModelSerializer[WorkZone]):

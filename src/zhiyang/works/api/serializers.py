@@ -8,23 +8,13 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from zhiyang.core.access import restrict
+from zhiyang.core.api.fields import ScopedPrimaryKeyField, ScopedSlugField
 from zhiyang.fleet.models import Equipment
-from zhiyang.network.api.serializers import ChainageField, ScopedSlugField
+from zhiyang.network.api.serializers import ChainageField
 from zhiyang.network.models import Route
 from zhiyang.people.models import Crew
 from zhiyang.works.choices import ProjectStatus
 from zhiyang.works.models import DailyPhoto, DailyQuantity, DailyReport, Project, WorkOrder
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A related object by id, among those the requesting user may see."""
-
-    def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        if request is None or queryset is None:
-            return queryset.none() if queryset is not None else None
-        return restrict(queryset, request.user, "view")
 
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):
