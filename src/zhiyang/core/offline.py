@@ -30,18 +30,40 @@ Every app's phone form view uses :func:`handle_post` so they all answer the same
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import NoReverseMatch
+from django.utils.translation import gettext as _
 
+from zhiyang.core.access import restrict
 from zhiyang.core.forms import add_service_errors
 
 # The header offline.js sends with every re-post (besides Accept), so a view or a log can tell
 # a replay from the outbox from a live submission.
 REPLAY_HEADER = "X-Zhiyang-Offline"
+
+
+def previous_submission(model: Any, user: Any, client_uuid: Any) -> Any:
+    """The record an earlier post with ``client_uuid`` created, or None.
+
+    This is what makes the create services idempotent for retries from the phone's outbox.
+    A malformed id, or one already used by a record the user may not see (someone else's),
+    is a ValidationError on ``client_uuid``; the other record is never revealed.
+    """
+    try:
+        key = uuid.UUID(str(client_uuid))
+    except ValueError as exc:
+        raise ValidationError({"client_uuid": _("Not a valid client id.")}) from exc
+    existing = model.objects.filter(client_uuid=key).first()
+    if existing is None:
+        return None
+    if user is not None and not restrict(model.objects.filter(pk=existing.pk), user).exists():
+        raise ValidationError({"client_uuid": _("This client id is already used.")})
+    return existing
 
 
 def wants_json(request: HttpRequest) -> bool:

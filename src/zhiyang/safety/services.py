@@ -9,7 +9,6 @@ close. Each step writes a ``HazardEvent`` (the timeline) and an audit row (befor
 from __future__ import annotations
 
 import datetime
-import uuid as uuid_module
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiyang.analytics import workzone as kernel
-from zhiyang.core import audit, services
+from zhiyang.core import audit, offline, services
 from zhiyang.core.access import may, restrict
 from zhiyang.core.choices import AuditAction, Role
 from zhiyang.network import linref
@@ -570,7 +569,7 @@ def report_hazard(*, user: Any, data: Mapping[str, Any]) -> tuple[Hazard, bool]:
     values = dict(data)
     client_uuid = values.get("client_uuid") or None
     if client_uuid:
-        existing = _existing_report(user, client_uuid)
+        existing = offline.previous_submission(Hazard, user, client_uuid)
         if existing is not None:
             return existing, False
     if values.get("chainage_m") in (None, ""):
@@ -613,7 +612,7 @@ def report_hazard(*, user: Any, data: Mapping[str, Any]) -> tuple[Hazard, bool]:
     except (IntegrityError, ValidationError):
         # Two retries racing: the first one won.
         if client_uuid:
-            existing = _existing_report(user, client_uuid)
+            existing = offline.previous_submission(Hazard, user, client_uuid)
             if existing is not None:
                 return existing, False
         raise
@@ -627,19 +626,6 @@ def _on_route(route: Route, lon: float, lat: float) -> tuple[float, float, float
     if found.distance_m > FIELD_LOCATE_TOLERANCE_M:
         raise ValidationError({"lon": _("The position is not on the chosen route.")})
     return found.chainage_m, found.offset_m, found.distance_m
-
-
-def _existing_report(user: Any, client_uuid: Any) -> Hazard | None:
-    try:
-        key = uuid_module.UUID(str(client_uuid))
-    except ValueError as exc:
-        raise ValidationError({"client_uuid": _("Not a valid client id.")}) from exc
-    existing = Hazard.objects.filter(client_uuid=key).first()
-    if existing is None:
-        return None
-    if user is not None and not restrict(Hazard.objects.filter(pk=existing.pk), user).exists():
-        raise ValidationError({"client_uuid": _("This client id is already used.")})
-    return existing
 
 
 def assign_hazard(

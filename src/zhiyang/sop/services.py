@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import uuid as uuid_module
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,8 +26,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from zhiyang.analytics import specs
-from zhiyang.core import audit, services
-from zhiyang.core.access import may, restrict
+from zhiyang.core import audit, offline, services
+from zhiyang.core.access import may
 from zhiyang.core.choices import AuditAction, Role
 from zhiyang.sop import content as sop_content
 from zhiyang.sop.choices import NcrStatus, RunStatus, VersionStatus
@@ -367,22 +366,6 @@ def parse_submission(
     return sub
 
 
-def _existing_run(user: Any, client_uuid: str) -> ChecklistRun | None:
-    try:
-        key = uuid_module.UUID(str(client_uuid))
-    except ValueError as exc:
-        raise ValidationError({"client_uuid": _("Not a valid client id.")}) from exc
-    existing = ChecklistRun.objects.filter(client_uuid=key).first()
-    if existing is None:
-        return None
-    if (
-        user is not None
-        and not restrict(ChecklistRun.objects.filter(pk=existing.pk), user).exists()
-    ):
-        raise ValidationError({"client_uuid": _("This client id is already used.")})
-    return existing
-
-
 def version_for(*, work_order: WorkOrder, version_id: Any = None) -> InstructionVersion:
     """The version a run on ``work_order`` uses: the one the form was rendered with (an
     offline form may be posted after a newer version was published), else the published."""
@@ -448,7 +431,7 @@ def submit_run(
     if user is not None and not may(user, ChecklistRun, "add"):
         raise PermissionDenied(_("You may not record checklist runs."))
     if submission.client_uuid:
-        existing = _existing_run(user, submission.client_uuid)
+        existing = offline.previous_submission(ChecklistRun, user, submission.client_uuid)
         if existing is not None:
             return existing, False
     if work_order.status == WorkOrderStatus.CLOSED:
@@ -568,7 +551,7 @@ def submit_run(
     except IntegrityError:
         # Two retries racing: the first one won.
         if submission.client_uuid:
-            existing = _existing_run(user, submission.client_uuid)
+            existing = offline.previous_submission(ChecklistRun, user, submission.client_uuid)
             if existing is not None:
                 return existing, False
         raise

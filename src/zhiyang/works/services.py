@@ -11,7 +11,6 @@ or rejected by a supervisor (``works.approval``).
 from __future__ import annotations
 
 import datetime as dt
-import uuid as uuid_module
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhiyang.core import audit, roles
+from zhiyang.core import audit, offline, roles
 from zhiyang.core import services as core_services
 from zhiyang.core.access import may, restrict
 from zhiyang.core.choices import AuditAction
@@ -513,22 +512,8 @@ REPORT_FIELDS = (
 )
 
 
-def _existing_report(user: Any, client_uuid: Any) -> DailyReport | None:
-    """The report an earlier post with ``client_uuid`` created (if the user may see it)."""
-    try:
-        key = uuid_module.UUID(str(client_uuid))
-    except ValueError as exc:
-        raise ValidationError({"client_uuid": _("Not a valid client id.")}) from exc
-    existing = DailyReport.objects.filter(client_uuid=key).first()
-    if existing is None:
-        return None
-    if user is not None and not restrict(DailyReport.objects.filter(pk=existing.pk), user).exists():
-        raise ValidationError({"client_uuid": _("This client id is already used.")})
-    return existing
-
-
 def existing_report(user: Any, client_uuid: Any) -> DailyReport | None:
-    return _existing_report(user, client_uuid)
+    return offline.previous_submission(DailyReport, user, client_uuid)
 
 
 def _decimal(value: Any, field: str, *, required: bool) -> Decimal | None:
@@ -597,7 +582,7 @@ def submit_daily_report(
     values = {k: v for k, v in dict(data).items() if k in (*REPORT_FIELDS, "client_uuid")}
     client_uuid = values.pop("client_uuid", None) or None
     if client_uuid:
-        existing = _existing_report(user, client_uuid)
+        existing = offline.previous_submission(DailyReport, user, client_uuid)
         if existing is not None:
             return existing, False
     project = values.get("project")
@@ -660,7 +645,7 @@ def submit_daily_report(
     except (IntegrityError, ValidationError):
         # Two retries racing: the first one won.
         if client_uuid:
-            existing = _existing_report(user, client_uuid)
+            existing = offline.previous_submission(DailyReport, user, client_uuid)
             if existing is not None:
                 return existing, False
         raise
