@@ -19,6 +19,7 @@ from zhiyang.people.models import Crew
 from zhiyang.safety.forms import ChainageInput
 from zhiyang.works.choices import Weather, WorkOrderStatus
 from zhiyang.works.models import Project, WorkOrder
+from zhiyang.works.services import WORK_ORDER_FIELDS
 
 
 def _date_widget() -> forms.DateInput:
@@ -86,19 +87,7 @@ class WorkOrderForm(forms.ModelForm[WorkOrder]):
 
     class Meta:
         model = WorkOrder
-        fields = [
-            "process",
-            "title",
-            "sequence",
-            "start_m",
-            "end_m",
-            "planned_quantity",
-            "unit",
-            "unit_cost_yuan",
-            "planned_start",
-            "planned_end",
-            "note",
-        ]
+        fields = list(WORK_ORDER_FIELDS)
         widgets = {
             "planned_start": _date_widget(),
             "planned_end": _date_widget(),

@@ -13,6 +13,7 @@ from zhiyang.fleet.models import Equipment
 from zhiyang.network.api.serializers import ChainageField
 from zhiyang.network.models import Route
 from zhiyang.people.models import Crew
+from zhiyang.works import services
 from zhiyang.works.choices import ProjectStatus
 from zhiyang.works.models import DailyPhoto, DailyQuantity, DailyReport, Project, WorkOrder
 
@@ -119,9 +120,7 @@ class WorkOrderSerializer(serializers.ModelSerializer[WorkOrder]):
         return str(total or 0)
 
     def get_close_blockers(self, obj: WorkOrder) -> list[str]:
-        from zhiyang.works.services import close_blockers
-
-        return close_blockers(obj)
+        return services.close_blockers(obj)
 
 
 class AssignSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -176,17 +175,7 @@ class DailyReportSerializer(serializers.ModelSerializer[DailyReport]):
         fields = [
             "id",
             "client_uuid",
-            "project",
-            "date",
-            "weather",
-            "temp_min_c",
-            "temp_max_c",
-            "crew",
-            "workers_count",
-            "machines",
-            "materials",
-            "work_done",
-            "problems",
+            *services.REPORT_FIELDS,
             "quantities",
             "photos",
             "status",
