@@ -25,6 +25,8 @@ VALUE_FIELDS = (
     "source",
     "confirmed",
 )
+#: Fields an administrator edits on a catalogue row (the form and the API).
+EDITABLE_FIELDS = (*VALUE_FIELDS, "active", "note")
 
 
 def defaults() -> dict[str, dict[str, Any]]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyang.core.models import Organisation
 from zhiyang.network.choices import Pavement, TechClass
+from zhiyang.planning import catalogue
 from zhiyang.planning.models import Scenario, Treatment
 
 
@@ -111,22 +112,7 @@ class TreatmentForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Treatment
-        fields = [
-            "category",
-            "unit_cost_yuan_per_m2",
-            "min_index",
-            "max_index",
-            "road_classes",
-            "pavements",
-            "reset_to",
-            "improve_by",
-            "alpha_factor",
-            "min_interval_years",
-            "active",
-            "source",
-            "confirmed",
-            "note",
-        ]
+        fields = list(catalogue.EDITABLE_FIELDS)
         widgets = {
             "source": forms.Textarea(attrs={"rows": 2}),
             "note": forms.Textarea(attrs={"rows": 2}),

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from zhiyang.core.models import Organisation
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.choices import Pavement, TechClass
+from zhiyang.planning import catalogue
 from zhiyang.planning.models import Calibration, PlanItem, Scenario, ScenarioRun, Treatment
 
 
@@ -25,20 +26,7 @@ class TreatmentSerializer(serializers.ModelSerializer[Treatment]):
         fields = [
             "id",
             "code",
-            "category",
-            "unit_cost_yuan_per_m2",
-            "min_index",
-            "max_index",
-            "road_classes",
-            "pavements",
-            "reset_to",
-            "improve_by",
-            "alpha_factor",
-            "min_interval_years",
-            "active",
-            "source",
-            "confirmed",
-            "note",
+            *catalogue.EDITABLE_FIELDS,
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
