@@ -141,6 +141,8 @@ LANGUAGE_CODE = conf.env_str("ZHIYANG_LANGUAGE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# zh-hans groups numbers by three with a comma, as Chinese financial reports do (formats/).
+FORMAT_MODULE_PATH = ["zhiyang.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 

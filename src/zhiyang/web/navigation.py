@@ -117,8 +117,9 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Checklist runs"), "sop:run-list", "sop.checklistrun", "checklist", WORKS),
     NavItem(_("Non-conformances"), "sop:ncr-list", "sop.nonconformance", "alert", WORKS),
     NavItem(_("Work instructions"), "sop:instruction-list", "sop.workinstruction", "report", WORKS),
-    NavItem(_("Standards"), "standards:list", "standards.parameteroverride", "report",
-            ADMINISTRATION),
+    NavItem(
+        _("Standards"), "standards:list", "standards.parameteroverride", "report", ADMINISTRATION
+    ),
     NavItem(_("Audit log"), "audit-log", "core.auditlog", "audit", ADMINISTRATION),
     NavItem(_("Permissions"), "permission-matrix", "core.user", "lock", ADMINISTRATION),
     NavItem(_("Admin site"), "admin:index", None, "settings", ADMINISTRATION, staff_only=True),

@@ -9,6 +9,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from zhiyang.network.chainage import format_chainage
+
 register = template.Library()
 
 # Stroke icons (24×24, currentColor), drawn for Zhiyang; names are used by navigation.py.
@@ -78,3 +80,30 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
     for key, value in changes.items():
         query[key] = value
     return str(query.urlencode())
+
+
+@register.filter
+def chainage(value: Any) -> str:
+    """Metres as K12+345."""
+    try:
+        return format_chainage(float(value))
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def wan(value: Any) -> str:
+    """Yuan as 万元 (10,000 yuan) with one decimal."""
+    try:
+        return f"{float(value) / 10_000:,.1f}"
+    except (TypeError, ValueError):
+        return "–"
+
+
+@register.filter
+def fraction_pct(value: Any) -> str:
+    """A fraction (0.0047) as a percentage with two decimals (0.47)."""
+    try:
+        return f"{float(value) * 100:.2f}"
+    except (TypeError, ValueError):
+        return "–"

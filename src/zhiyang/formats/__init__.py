@@ -1,0 +1,1 @@
+"""Local overrides of Django's locale formats (settings.FORMAT_MODULE_PATH)."""
