@@ -11,6 +11,7 @@ from zhiyang.core.models import AuditLog
 from zhiyang.network.models import Route
 from zhiyang.planning import catalogue, services
 from zhiyang.planning.models import Calibration, PlanItem, Treatment
+from zhiyang.works import services as works_services
 from zhiyang.works.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,15 @@ def test_adjacent_items_merge_into_one_project_and_approving_twice_adds_nothing(
     # Approved items freeze the scenario.
     with pytest.raises(ValidationError):
         services.run_scenario(user=None, scenario=scenario)
+    # An engineer deleting a draft project sends its items back: they can be approved again.
+    engineer = make_user("engineer", organisation=scenario.organisation)
+    works_services.delete_project(user=engineer, project=first)
+    items[0].refresh_from_db()
+    assert items[0].approved and items[0].project_id is None
+    again = services.approve_items(user=manager, items=items[:3])
+    assert [(p.start_m, p.end_m) for p in again] == [(0, 2000)]
+    items[1].refresh_from_db()
+    assert items[1].project_id == again[0].pk
 
 
 def test_only_approvers_approve(scenario, make_user):

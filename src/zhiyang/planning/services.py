@@ -648,7 +648,9 @@ def merge_ranges(items: Iterable[PlanItem]) -> list[Range]:
 def approve_items(*, user: Any, items: Iterable[PlanItem]) -> list[Any]:
     """Approve plan items and turn them into draft works projects, one per merged chainage
     range (estimated cost = the sum of the items' costs). Items already approved are left
-    alone, so approving twice creates nothing new. Returns the new projects."""
+    alone, so approving twice creates nothing new; an approved item whose draft project was
+    deleted (the project's ``on_delete`` cleared the link) can be approved again. Returns the
+    new projects."""
     from zhiyang.works import services as works_services
     from zhiyang.works.choices import ProjectSource
     from zhiyang.works.choices import Treatment as TreatmentCode
@@ -660,7 +662,7 @@ def approve_items(*, user: Any, items: Iterable[PlanItem]) -> list[Any]:
     with transaction.atomic():
         pending = list(
             PlanItem.objects.select_for_update()
-            .filter(pk__in=pks, approved=False)
+            .filter(Q(approved=False) | Q(project__isnull=True), pk__in=pks)
             .select_related("route", "run__scenario__organisation")
             .order_by("pk")
         )
