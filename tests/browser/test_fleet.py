@@ -45,6 +45,9 @@ def test_fleet_map_on_a_phone(logged_in: Callable[..., Any]) -> None:
     link = popup.query_selector("a")
     assert link is not None and "/fleet/machines/" in (link.get_attribute("href") or "")
     shoot(page, "fleet-map-popup", "zh-hans", PHONE)
-    link.click()
+    # A synthetic click, like the marker's: Leaflet may still be panning the popup into view
+    # (autoPan) on a loaded machine, and a pointer click waits for it to stand still.
+    with page.expect_navigation():
+        link.dispatch_event("click")
     page.wait_for_selector(".chart[data-chart-drawn]", state="attached", timeout=15_000)
     shoot(page, "fleet-machine", "zh-hans", PHONE)
