@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Any
 
-from PIL import Image
-
+from tests.images import png
 from zhiyang.network import linref
 from zhiyang.safety.models import Hazard, WorkZone
-
-
-def _png() -> io.BytesIO:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
-    buffer.seek(0)
-    buffer.name = "hazard.png"
-    return buffer
 
 
 def test_work_zone_scope_and_actions(safety_world: dict[str, Any], api_client_for: Any) -> None:
@@ -95,9 +85,9 @@ def test_hazard_report_photo_retry_and_steps(
         "level": "larger",
         "client_uuid": key,
     }
-    first = worker.post("/api/v1/safety/hazards/", {**payload, "photo": _png()}, format="multipart")
+    first = worker.post("/api/v1/safety/hazards/", {**payload, "photo": png()}, format="multipart")
     assert first.status_code == 201, first.json()
-    again = worker.post("/api/v1/safety/hazards/", {**payload, "photo": _png()}, format="multipart")
+    again = worker.post("/api/v1/safety/hazards/", {**payload, "photo": png()}, format="multipart")
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     assert Hazard.objects.count() == 1
     hazard_id = first.json()["id"]
@@ -120,7 +110,7 @@ def test_hazard_report_photo_retry_and_steps(
     # Wrong state: verify before rectify is a 400.
     assert officer.post(f"{url}verify/", {}, format="json").status_code == 400
     rectified = worker.post(
-        f"{url}rectify/", {"note": "已清扫", "photo": _png()}, format="multipart"
+        f"{url}rectify/", {"note": "已清扫", "photo": png()}, format="multipart"
     )
     assert rectified.status_code == 200, rectified.json()
     assert rectified.json()["rectification_photo"]

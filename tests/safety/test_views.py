@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from typing import Any
 
@@ -11,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
+from tests.images import png
 from tests.pdfs import pdf_text
 from zhiyang.core.pdf import PdfFontMissing
 from zhiyang.network import linref
@@ -24,14 +23,6 @@ def _client(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def _png() -> io.BytesIO:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (0, 120, 200)).save(buffer, format="PNG")
-    buffer.seek(0)
-    buffer.name = "p.png"
-    return buffer
 
 
 @pytest.fixture
@@ -113,9 +104,9 @@ def test_phone_report_and_retry(safety_world: dict[str, Any]) -> None:
         "description": "护栏缺失",
         "client_uuid": key,
     }
-    response = client.post(reverse("safety:hazard-report"), {**data, "photo": _png()})
+    response = client.post(reverse("safety:hazard-report"), {**data, "photo": png()})
     assert response.status_code == 302
-    client.post(reverse("safety:hazard-report"), {**data, "photo": _png()})
+    client.post(reverse("safety:hazard-report"), {**data, "photo": png()})
     hazard = Hazard.objects.get()
     assert hazard.photo and hazard.reported_by == w["worker"]
     assert response["Location"] == reverse("safety:hazard-detail", args=[hazard.pk])
@@ -135,9 +126,9 @@ def test_step_forms_on_the_page(filled: dict[str, Any]) -> None:
     )
     assert response.status_code == 302
     worker = _client(w["worker"])
-    assert worker.post(url, {"action": "rectify", "note": "", "photo": _png()}).status_code == 200
+    assert worker.post(url, {"action": "rectify", "note": "", "photo": png()}).status_code == 200
     assert (
-        worker.post(url, {"action": "rectify", "note": "修好", "photo": _png()}).status_code == 302
+        worker.post(url, {"action": "rectify", "note": "修好", "photo": png()}).status_code == 302
     )
     w["hazard"].refresh_from_db()
     assert w["hazard"].status == "rectified" and w["hazard"].rectification_photo

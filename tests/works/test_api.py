@@ -3,26 +3,17 @@ guards, daily reports idempotent by client_uuid (201 then 200), approval by role
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Any
 
 import pytest
-from PIL import Image
 
+from tests.images import png
 from zhiyang.works import guards
 from zhiyang.works.models import DailyReport, Project
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/works"
-
-
-def _png() -> io.BytesIO:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (30, 120, 200)).save(buffer, format="PNG")
-    buffer.seek(0)
-    buffer.name = "site.png"
-    return buffer
 
 
 def test_scope_404_for_another_organisation(works_world: dict[str, Any], api_client_for: Any):
@@ -160,7 +151,7 @@ def test_daily_report_post_201_then_200(works_world: dict[str, Any], api_client_
     assert data["total_cost_yuan"] == "93600.00"
     # A photo, multipart.
     photo = client.post(
-        f"{BASE}/daily-reports/{data['id']}/photos/", {"photo": _png()}, format="multipart"
+        f"{BASE}/daily-reports/{data['id']}/photos/", {"photo": png()}, format="multipart"
     )
     assert photo.status_code == 201, photo.json()
     # The worker may not approve; the manager may; the outsider does not even see it.

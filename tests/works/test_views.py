@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.images import png
 from tests.pdfs import pdf_text
 from zhiyang.works import guards, services
 from zhiyang.works.models import DailyReport
@@ -162,6 +163,27 @@ def test_daily_report_form_browser_post(works_world: dict[str, Any], client: Any
     assert response["Location"] == reverse("works:daily-report-detail", args=[report.pk])
     assert report.quantities.get().quantity == 120
     assert list(report.machines.all()) == [w["paver"]]
+
+
+def test_daily_report_form_takes_several_photos(works_world: dict[str, Any], client: Any):
+    w = works_world
+    _login(client, w["worker"])
+    url = reverse("works:daily-report-form", args=[w["project"].pk])
+    assert 'name="photo" accept="image/*" multiple' in client.get(url).content.decode()
+    headers = {"HTTP_ACCEPT": "application/json"}
+    photos = [png(f"site-{i}.png") for i in range(3)]
+    response = client.post(url, _form_data(w, str(uuid.uuid4()), photo=photos), **headers)
+    assert response.status_code == 201, response.content
+    assert DailyReport.objects.get().photos.count() == 3
+    # Too many, or one that is not an image: a message on the field, nothing written.
+    too_many = [png(f"more-{i}.png") for i in range(11)]
+    refused = client.post(url, _form_data(w, str(uuid.uuid4()), photo=too_many), **headers)
+    assert refused.status_code == 400 and "photo" in refused.json()["errors"]
+    fake = io.BytesIO(b"not an image")
+    fake.name = "fake.png"
+    refused = client.post(url, _form_data(w, str(uuid.uuid4()), photo=[png(), fake]), **headers)
+    assert refused.status_code == 400 and "photo" in refused.json()["errors"]
+    assert DailyReport.objects.count() == 1
 
 
 def test_daily_report_form_offline_json(works_world: dict[str, Any], client: Any):

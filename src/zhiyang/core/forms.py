@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from zhiyang.core import login
+from zhiyang.core.validators import validate_photo
 
 
 class LimitedAuthenticationForm(AuthenticationForm):
@@ -47,3 +48,44 @@ def add_service_errors(
                 form.add_error(target if target in form.fields else None, error)
     else:
         form.add_error(None, exc)
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    """A file input for several photos at once. No ``capture``: the phone then offers both
+    the camera and the gallery (a day's photos are often picked at the end of the day)."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"accept": "image/*", **(attrs or {})})
+
+
+class MultiplePhotoField(forms.ImageField):
+    """Several photos in one field (``<input type=file multiple>``), each one a real image of
+    at most MAX_PHOTO_BYTES (core.validators.validate_photo); at most ``max_count``.
+    ``cleaned_data`` is a list (empty when none was sent)."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, *, max_count: int = 10, **kwargs: Any) -> None:
+        self.max_count = max_count
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not uploads:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(uploads) > self.max_count:
+            raise ValidationError(
+                _("At most %(count)d photos at a time.") % {"count": self.max_count},
+                code="too_many",
+            )
+        cleaned = []
+        for upload in uploads:
+            image = super().clean(upload, initial)
+            validate_photo(image)
+            cleaned.append(image)
+        return cleaned

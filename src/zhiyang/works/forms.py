@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhiyang.core.access import restrict
+from zhiyang.core.forms import MultiplePhotoField
 from zhiyang.fleet.models import Equipment
 from zhiyang.network.models import Route
 from zhiyang.people.models import Crew
@@ -186,7 +187,7 @@ class DailyReportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    photo = forms.ImageField(label=gettext_lazy("Photo"), required=False)
+    photo = MultiplePhotoField(label=gettext_lazy("Photos"))
 
     def __init__(self, *args: Any, user: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -195,7 +196,6 @@ class DailyReportForm(forms.Form):
         self.fields["machines"].queryset = project_machines(  # type: ignore[attr-defined]
             user, project
         )
-        self.fields["photo"].widget.attrs.update({"accept": "image/*", "capture": "environment"})
         for name in ("temp_min_c", "temp_max_c", "workers_count"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric"})
         self.work_orders = list(
@@ -295,8 +295,7 @@ class DailyReportForm(forms.Form):
         ]
 
     def service_photos(self) -> list[Any]:
-        photo = self.cleaned_data.get("photo")
-        return [photo] if photo else []
+        return list(self.cleaned_data.get("photo") or [])
 
 
 class RejectForm(forms.Form):
