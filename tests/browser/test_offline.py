@@ -351,6 +351,7 @@ def test_daily_report_offline_waits_for_a_login(demo: Any, browser: Any, live_se
     lon, lat = linref.point_at(project.route, (project.start_m + project.end_m) / 2)
     context = _phone(browser, live_server, lon, lat, lang="en")
     before = DailyReport.objects.count()
+    photos = [_photo(), _photo()]
     try:
         page = context.new_page()
         log_in(page, "worker", demo.password)
@@ -360,6 +361,7 @@ def test_daily_report_offline_waits_for_a_login(demo: Any, browser: Any, live_se
         context.set_offline(True)
         page.fill("#daily-report-form textarea[name=work_done]", "Offline: paved 120 m")
         page.fill("#daily-report-form input[name=workers_count]", "9")
+        page.set_input_files("#daily-report-form input[name=photo]", [str(p) for p in photos])
         page.click("#daily-report-submit")
         page.wait_for_selector(".offline-queued")
         assert QUEUED["en"] in page.inner_text(".offline-queued")
@@ -377,6 +379,9 @@ def test_daily_report_offline_waits_for_a_login(demo: Any, browser: Any, live_se
         _pending_in_header(page, 0)
         report = DailyReport.objects.get(client_uuid=key)
         assert report.project_id == project.pk and report.work_done == "Offline: paved 120 m"
+        assert report.photos.count() == 2  # both photos kept in the outbox and sent
         assert DailyReport.objects.count() == before + 1
     finally:
         context.close()
+        for p in photos:
+            p.unlink(missing_ok=True)
