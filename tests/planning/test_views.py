@@ -37,6 +37,23 @@ def test_scenario_pages_show_charts_and_explanations(client, make_user, solved):
     assert client.get("/planning/calibration/").status_code == 200
 
 
+def test_plan_items_are_paged(client, make_user, solved, monkeypatch):
+    from zhiyang.planning import views
+
+    run = solved.runs.get(budget_pct=100)
+    total = run.items.count()
+    assert total >= 3
+    monkeypatch.setattr(views, "ITEMS_PER_PAGE", 2)
+    client.force_login(make_user("engineer", organisation=solved.organisation))
+    url = f"/planning/scenarios/{solved.pk}/?level=100"
+    seen = []
+    for number in range(1, (total + 1) // 2 + 1):
+        html = client.get(f"{url}&page={number}").content.decode()
+        seen.append(html.count('class="plan-item"'))
+        assert "#plan-items" in html
+    assert sum(seen) == total and max(seen) == 2
+
+
 def test_another_organisations_scenario_is_404(client, make_user, surveyed):
     other = services.create_scenario(
         user=None,

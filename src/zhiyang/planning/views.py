@@ -20,11 +20,13 @@ from zhiyang.analytics.deterioration import StandardDecay
 from zhiyang.core.access import access_object, require, restrict
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.models import Organisation
+from zhiyang.core.pagination import page_of
 from zhiyang.planning import explain, reports, services
 from zhiyang.planning.forms import ScenarioForm, TreatmentForm
 from zhiyang.planning.models import Calibration, PlanItem, Scenario, ScenarioRun, Treatment
 
-ITEMS_SHOWN = 300
+# Plan items per page (each with its three-sentence explanation).
+ITEMS_PER_PAGE = 100
 
 
 def _may(request: HttpRequest, resource: str, action: str) -> bool:
@@ -93,12 +95,14 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _selected_run(request, runs)
     items: list[PlanItem] = []
     years: list[int] = []
+    page = None
     if run is not None:
         queryset = run.items.select_related("route", "project").order_by(
             "year", "route__code", "direction", "start_m", "pk"
         )
         years = sorted(set(queryset.values_list("year", flat=True)))
-        items = list(queryset[:ITEMS_SHOWN])
+        page = page_of(request, queryset, per_page=ITEMS_PER_PAGE)
+        items = list(page.object_list)
         for item in items:
             item.sentences = explain.sentences(item.explanation)  # type: ignore[attr-defined]
     context = {
@@ -106,7 +110,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "runs": runs,
         "run": run,
         "items": items,
-        "item_total": run.items.count() if run else 0,
+        "item_total": page.paginator.count if page else 0,
+        "page_obj": page,
         "years": years,
         "charts": reports.scenario_charts(runs),
         "can_run": _may(request, "planning.scenario", "change"),
