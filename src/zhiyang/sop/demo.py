@@ -11,17 +11,19 @@ Idempotent: each run has a fixed client id, and each NCR step is taken only once
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import uuid
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiyang.sop import services
 from zhiyang.sop.choices import NcrStatus
-from zhiyang.sop.models import ChecklistRun, NonConformance, StepResult
+from zhiyang.sop.models import ChecklistRun, NonConformance, SignOff, StepPhoto, StepResult
 from zhiyang.works.choices import Process
 from zhiyang.works.models import WorkOrder
 
@@ -102,6 +104,36 @@ def _order(project_code: str, process: str) -> WorkOrder | None:
         .order_by("sequence", "id")
         .first()
     )
+
+
+def _set_the_clock(project_codes: list[str]) -> None:
+    """Put the demo's runs on the morning their work order started (09:00, a step every 10
+    minutes, then the submission, the sign-offs and the NCR's raise → rectify → review),
+    instead of every event at the moment the demo was loaded. Deterministic: loading twice
+    gives the same times."""
+    runs = ChecklistRun.objects.filter(work_order__project__code__in=project_codes).select_related(
+        "work_order"
+    )
+    for run in runs:
+        order = run.work_order
+        day = order.actual_start or order.planned_start
+        if day is None:
+            continue
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+        def after(minutes: int, start: dt.datetime = start) -> dt.datetime:
+            return start + dt.timedelta(minutes=minutes)
+
+        results = list(run.results.order_by("pk"))
+        for i, result in enumerate(results, start=1):
+            StepResult.objects.filter(pk=result.pk).update(recorded_at=after(10 * i))
+            StepPhoto.objects.filter(result=result).update(taken_at=after(10 * i))
+        sent = 10 * len(results) + 5
+        ChecklistRun.objects.filter(pk=run.pk).update(started_at=start, submitted_at=after(sent))
+        SignOff.objects.filter(run=run).update(at=after(sent + 30))
+        NonConformance.objects.filter(run=run).update(
+            raised_at=after(sent + 15), rectified_at=after(sent + 60), approved_at=after(sent + 90)
+        )
 
 
 def load_demo_data(*, context: Any) -> str:
@@ -185,6 +217,7 @@ def load_demo_data(*, context: Any) -> str:
             run, new = _submit(user=worker, work_order=sealing, key="sealing", context={})
             made += int(new)
             _sign_all(run, users)
+        _set_the_clock([MAIN_CODE, AREA_CODE])
     runs = ChecklistRun.objects.filter(work_order__project__code__in=[MAIN_CODE, AREA_CODE]).count()
     ncrs = NonConformance.objects.filter(
         run__work_order__project__code__in=[MAIN_CODE, AREA_CODE]
