@@ -31,12 +31,14 @@ GANTT_BASE_PX = 110
 PHONE_MAX_PX = 500
 
 
-def _today_line(label: str, day: dt.date) -> dict[str, Any]:
+def _today_line(label: str, day: dt.date, *, position: str = "end") -> dict[str, Any]:
+    """A vertical "today" line; the label above the plot (``end`` of an upward axis, ``start``
+    of the Gantt's inverted category axis), where it covers no bar and no date."""
     return {
         "silent": True,
         "symbol": "none",
         "lineStyle": {"color": TODAY, "type": "solid", "width": 2},
-        "label": {"formatter": label, "position": "insideEndTop", "color": TODAY},
+        "label": {"formatter": label, "position": position, "color": TODAY},
         "data": [{"xAxis": day.isoformat()}],
     }
 
@@ -93,7 +95,8 @@ def s_curve(progress: Progress) -> dict[str, Any]:
         {
             "tooltip": {"trigger": "axis", "valueFormatter": formatter},
             "legend": {"bottom": 0, "type": "scroll"},
-            "grid": {"left": 8, "right": 16, "top": 36, "bottom": 36, "containLabel": True},
+            # right: room for the last date label, centred on the edge of the plot.
+            "grid": {"left": 8, "right": 36, "top": 36, "bottom": 36, "containLabel": True},
             "xAxis": {"type": "category", "data": dates, "boundaryGap": False},
             "yAxis": {"type": "value", "name": unit, "min": 0},
             "series": series,
@@ -239,12 +242,12 @@ def gantt(bars: list[Bar], today: dt.date, *, empty_text: str = "") -> dict[str,
         line(_("Done (by quantity)"), fill, FILL, 18),
         line(_("Actual period"), actual, ACTUAL, 5),
     ]
-    series[0]["markLine"] = _today_line(_("Today"), today)
+    series[0]["markLine"] = _today_line(_("Today"), today, position="start")
     return _responsive(
         {
             "tooltip": {"show": False},
             "legend": {"bottom": 0, "type": "scroll"},
-            "grid": {"left": 8, "right": 20, "top": 24, "bottom": 36, "containLabel": True},
+            "grid": {"left": 8, "right": 20, "top": 28, "bottom": 36, "containLabel": True},
             "xAxis": {
                 "type": "time",
                 "axisLabel": {"formatter": "{MM}-{dd}", "hideOverlap": True},
