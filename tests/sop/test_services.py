@@ -124,6 +124,14 @@ def test_same_client_uuid_returns_the_first_run(world):
     assert created and not created_again and again.pk == first.pk
     assert ChecklistRun.objects.count() == 1
     assert AuditLog.objects.filter(resource="sop.checklistrun").count() == 1
+    # Each step's result and photo has its own audit row with the values recorded.
+    results = AuditLog.objects.filter(resource="sop.stepresult")
+    assert results.count() == first.results.count() > 0
+    arrival = first.results.get(step_code="mix_arrival")
+    logged = results.get(object_id=str(arrival.pk)).after
+    assert logged["values"] == arrival.values and logged["passed"] == arrival.passed
+    photos = StepPhoto.objects.filter(result__run=first).count()
+    assert AuditLog.objects.filter(resource="sop.stepphoto").count() == photos > 0
 
 
 def test_client_uuid_of_another_scope_is_refused(world):

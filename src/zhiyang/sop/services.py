@@ -421,6 +421,12 @@ def _check_context(
     return context
 
 
+def _audit_created(user: Any, obj: Any) -> None:
+    audit.record(
+        user=user, action=AuditAction.CREATE, obj=obj, before=None, after=audit.snapshot(obj)
+    )
+
+
 def submit_run(
     *, user: Any, work_order: WorkOrder, submission: Submission
 ) -> tuple[ChecklistRun, bool]:
@@ -531,6 +537,8 @@ def submit_run(
                 )
                 result.full_clean()
                 result.save()
+                # Every measured value and photo is in the audit trail, not only the run.
+                _audit_created(user, result)
                 for photo_code, photo in p["photos"].items():
                     row = StepPhoto(
                         result=result,
@@ -547,6 +555,7 @@ def submit_run(
                             {f"step-{p['code']}-photo-{photo_code}": exc.messages}
                         ) from exc
                     row.save()
+                    _audit_created(user, row)
             _refresh_status(run)
     except IntegrityError:
         # Two retries racing: the first one won.
