@@ -5,7 +5,7 @@
 #
 # Steps: .venv with the pinned dev dependencies; as root, the Debian packages the suite needs
 # (postgresql, chromium, fonts-noto-cjk, gettext) when missing; a PostgreSQL server; then
-# ruff, mypy, makemigrations --check, check --deploy, pytest on SQLite, pytest on PostgreSQL
+# ruff (lint and format), mypy, makemigrations --check, check --deploy, pytest on SQLite, pytest on PostgreSQL
 # and the Playwright browser tests in /usr/bin/chromium (screenshots in test-artifacts/).
 # Every gate runs even if an earlier one failed; the summary lists them and the exit status
 # is non-zero if any failed. Idempotent: safe to run again and again.
@@ -152,7 +152,8 @@ run_gate "PostgreSQL server" start_postgres
 export ZHIYANG_STATIC_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage
 unset ZHIYANG_DATABASE_URL ZHIYANG_ALLOWED_HOSTS ZHIYANG_SECRET_KEY ZHIYANG_DEBUG ZHIYANG_HTTPS
 
-run_gate "ruff check" ruff check src tests
+run_gate "ruff check" ruff check src tests benchmarks
+run_gate "ruff format --check" ruff format --check src tests benchmarks
 run_gate "mypy" mypy src
 run_gate "makemigrations --check" \
     env ZHIYANG_DATA_DIR="$(fresh_data_dir)" zhiyang makemigrations --check --dry-run

@@ -256,9 +256,7 @@ def test_locate_outside_scope_is_not_found(world: dict[str, Any], make_user: Any
 
     lon, lat = linref.point_at(world["g1"], 500.0)
     east_engineer = make_user(role="engineer", organisation=world["org_east"])
-    response = client_for(east_engineer).get(
-        reverse("network:locate"), {"lon": lon, "lat": lat}
-    )
+    response = client_for(east_engineer).get(reverse("network:locate"), {"lon": lon, "lat": lat})
     assert response.status_code == 404
 
 

@@ -452,9 +452,7 @@ def rate_survey(*, user: Any, survey: Survey, audit_row: bool = True) -> int:
                 columns.update(distress_quantities(records, bounds, pavements, survey.edition))
             else:
                 columns["dr"] = np.full(len(bounds), np.nan)
-            results = rate(
-                columns, edition=survey.edition, parameters=rating_parameters(survey)
-            )
+            results = rate(columns, edition=survey.edition, parameters=rating_parameters(survey))
             for i, (start_m, end_m) in enumerate(bounds):
                 section = mids[i]
                 assert section is not None

@@ -270,13 +270,17 @@ def load_demo_data(*, context: Any) -> str:
         briefings = _ensure_briefings(crews, zone, today)
         checkins = _check_ins(crews[0], zone, today) if zone is not None else 0
     note = "" if zone is not None else " " + _("No active work zone, so no check-ins.")
-    return _(
-        "People: %(workers)d workers (%(new)d new), %(crews)d crews, %(briefings)d briefings, "
-        "%(checkins)d check-ins."
-    ) % {
-        "workers": len(workers),
-        "new": created,
-        "crews": len(crews),
-        "briefings": briefings,
-        "checkins": checkins,
-    } + note
+    return (
+        _(
+            "People: %(workers)d workers (%(new)d new), %(crews)d crews, %(briefings)d briefings, "
+            "%(checkins)d check-ins."
+        )
+        % {
+            "workers": len(workers),
+            "new": created,
+            "crews": len(crews),
+            "briefings": briefings,
+            "checkins": checkins,
+        }
+        + note
+    )

@@ -42,5 +42,3 @@ def mask_id_number(value: str) -> str:
     if len(text) <= 8:
         return "*" * len(text)
     return text[:4] + "*" * (len(text) - 8) + text[-4:]
-
-
