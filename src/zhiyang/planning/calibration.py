@@ -67,6 +67,16 @@ def predict_pairs(model: StandardDecay, pairs: list[Pair]) -> np.ndarray:
     return model.value(model.age_at(before) + years)
 
 
+def at_bound(alpha: float, beta: float, *, rel: float = 0.005) -> bool:
+    """True if the fitted α or β sits on a bound of BOUNDS (within ``rel``): the history
+    did not pin the curve down, and the fit should be used with care."""
+    return any(
+        abs(value - edge) <= rel * max(abs(edge), 1.0)
+        for value, edges in zip((alpha, beta), BOUNDS, strict=True)
+        for edge in edges
+    )
+
+
 def fit_pairs(pairs: list[Pair], *, start: tuple[float, float]) -> tuple[float, float]:
     """Least-squares α, β over the pairs (see the module docstring)."""
     from scipy.optimize import least_squares

@@ -22,6 +22,7 @@ from zhiyang.core.forms import add_service_errors
 from zhiyang.core.models import Organisation
 from zhiyang.core.pagination import page_of
 from zhiyang.planning import explain, reports, services
+from zhiyang.planning.calibration import at_bound
 from zhiyang.planning.forms import ScenarioForm, TreatmentForm
 from zhiyang.planning.models import Calibration, PlanItem, Scenario, ScenarioRun, Treatment
 
@@ -348,7 +349,7 @@ def calibration_page(request: HttpRequest) -> HttpResponse:
         row.curve = curve_chart(row)  # type: ignore[attr-defined]
         row.chart_id = f"chart-fit-{row.pk}-data"  # type: ignore[attr-defined]
         row.curve_id = f"chart-curve-{row.pk}-data"  # type: ignore[attr-defined]
-        row.at_bound = row.beta >= 2.99 or row.alpha >= 99.9 or row.beta <= 0.21  # type: ignore[attr-defined]
+        row.at_bound = at_bound(row.alpha, row.beta)  # type: ignore[attr-defined]
     return render(
         request,
         "planning/calibration.html",
