@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from zhiyang.condition.models import SurveyUnit
 from zhiyang.core.models import AuditLog
 from zhiyang.network.models import Route
 from zhiyang.planning import catalogue, services
@@ -88,6 +90,23 @@ def test_run_gives_feasible_plans_and_more_budget_never_less_benefit(scenario):
     for low, high in pairwise(benefits):
         assert high >= low * (1 - 0.006)  # within the MILP gap
     assert runs[-1].trajectory["mean_pqi"][-1] > runs[0].trajectory["mean_pqi"][-1]
+    # The per-unit prediction agrees with the network trajectory and with the plan: the
+    # length-weighted mean of the units is the chart's mean PQI; units without a plan item
+    # follow the no-treatment curve, treated units rise in their treatment year.
+    lengths = dict(SurveyUnit.objects.values_list("pk", "length_m"))
+    for run in runs:
+        table = run.unit_pqi
+        assert table["years"] == run.trajectory["years"] and len(table["units"]) == 15
+        weights = np.array([lengths[pk] for pk in table["units"]])
+        mean = weights @ np.array(table["with_plan"]) / weights.sum()
+        assert mean == pytest.approx(run.trajectory["mean_pqi"], abs=0.06)
+        treated = {i.unit_id: i for i in run.items.all()}
+        for n, pk in enumerate(table["units"]):
+            if pk not in treated:
+                assert table["with_plan"][n] == table["without"][n]
+            else:
+                k = table["years"].index(treated[pk].year)
+                assert table["with_plan"][n][k] > table["without"][n][k]
     scenario.refresh_from_db()
     assert scenario.status == "solved" and scenario.inputs["units"] == 15
 

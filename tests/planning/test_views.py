@@ -147,6 +147,38 @@ def test_excel_annual_plan(client, make_user, solved):
     assert last[8] == pytest.approx(cost, abs=0.05)
 
 
+def test_excel_predicted_pqi_per_unit(client, make_user, solved):
+    client.force_login(make_user("viewer", organisation=solved.organisation))
+    page = client.get(f"/planning/scenarios/{solved.pk}/?level=100").content.decode()
+    assert 'id="predictions-export"' in page
+    response = client.get(
+        f"/planning/scenarios/{solved.pk}/predictions.xlsx?level=100", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[2]]
+    years = solved.years
+    assert header[:6] == [
+        "Route code",
+        "Direction",
+        "Start chainage",
+        "End chainage",
+        "Length (m)",
+        "PQI now",
+    ]
+    assert header[6] == f"No treatment {years[0]}"
+    assert header[6 + len(years)] == f"With plan {years[0]}"
+    rows = [r for r in sheet.iter_rows(min_row=3, values_only=True)]
+    run = solved.runs.get(budget_pct=100)
+    assert len(rows) == len(run.unit_pqi["units"])
+    planned = [r for r in rows if r[-1]]
+    assert len(planned) == run.items.count()
+    # Another organisation's user gets the same 404 as for a missing scenario.
+    other = make_user("viewer", organisation=Organisation.objects.create(code="o2", name="O2"))
+    client.force_login(other)
+    assert client.get(f"/planning/scenarios/{solved.pk}/predictions.xlsx").status_code == 404
+
+
 def test_catalogue_edit_and_reset_pages(client, make_user, surveyed):
     client.force_login(make_user("engineer", organisation=surveyed["org_all"]))
     row = Treatment.objects.get(code="chip_seal")

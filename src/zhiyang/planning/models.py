@@ -264,6 +264,10 @@ class ScenarioRun(models.Model):
     spend_yuan = models.FloatField(_("total spend (yuan)"), default=0.0)
     benefit = models.FloatField(_("total benefit"), default=0.0)
     trajectory = models.JSONField(_("trajectory"), default=dict, blank=True)
+    # Predicted PQI per evaluation unit and year, without treatment and with this level's
+    # plan: {"units": [survey unit ids], "years": [...], "now": [...], "without": [[...]],
+    # "with_plan": [[...]]} (one decimal). Kept out of the API listing (it can be large).
+    unit_pqi = models.JSONField(_("predicted PQI per unit"), default=dict, blank=True)
     message = models.CharField(_("message"), max_length=500, blank=True)
 
     class Meta:

@@ -262,3 +262,85 @@ def plan_workbook(run: ScenarioRun, year: int) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def prediction_rows(run: ScenarioRun) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of the predicted PQI per unit: where, PQI now, then per year the PQI
+    without treatment and with this level's plan, and the planned treatment (if any)."""
+    from zhiyang.condition.models import SurveyUnit
+    from zhiyang.network.choices import Direction
+
+    data = run.unit_pqi or {}
+    years = [int(y) for y in data.get("years", [])]
+    index = {int(pk): n for n, pk in enumerate(data.get("units", []))}
+    units = (
+        SurveyUnit.objects.filter(pk__in=index)
+        .select_related("route", "survey")
+        .order_by("route__code", "survey__direction", "start_m", "pk")
+    )
+    planned = {i.unit_id: i for i in PlanItem.objects.filter(run=run)}
+    without = pgettext("prediction", "No treatment %(year)d")
+    with_plan = pgettext("prediction", "With plan %(year)d")
+    headers = [
+        pgettext("annual plan", "Route code"),
+        pgettext("prediction", "Direction"),
+        pgettext("annual plan", "Start chainage"),
+        pgettext("annual plan", "End chainage"),
+        pgettext("prediction", "Length (m)"),
+        pgettext("prediction", "PQI now"),
+        *[without % {"year": y} for y in years],
+        *[with_plan % {"year": y} for y in years],
+        pgettext("annual plan", "Treatment"),
+        pgettext("annual plan", "Year"),
+    ]
+    rows = []
+    for unit in units:
+        n = index[unit.pk]
+        item = planned.get(unit.pk)
+        rows.append(
+            [
+                unit.route.code,
+                str(Direction(unit.survey.direction).label),
+                format_chainage(unit.start_m),
+                format_chainage(unit.end_m),
+                round(unit.length_m, 1),
+                data["now"][n],
+                *data["without"][n],
+                *data["with_plan"][n],
+                str(Treatment(item.treatment).label) if item else "",
+                item.year if item else "",
+            ]
+        )
+    return headers, rows
+
+
+def prediction_workbook(run: ScenarioRun) -> bytes:
+    """Predicted PQI per evaluation unit and year at one budget level (Excel): a title, the
+    header, one row per unit; frozen header and first columns."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    headers, rows = prediction_rows(run)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = pgettext("prediction", "Predicted PQI")[:31]
+    sheet.append(
+        [
+            _text(
+                _("%(name)s · budget level %(pct)s %% · predicted PQI per unit (end of year)")
+                % {"name": run.scenario.name, "pct": f"{run.budget_pct:g}"}
+            )
+        ]
+    )
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(headers)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E2E8F0")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row in rows:
+        sheet.append([_text(v) for v in row])
+    sheet.freeze_panes = "E3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -486,6 +486,22 @@ def explanation(candidates: lifecycle.Candidates, k: int, selected: np.ndarray) 
     return _rounded(data)
 
 
+def _unit_pqi(candidates: lifecycle.Candidates, outcome: lifecycle.Trajectories) -> dict[str, Any]:
+    """Predicted PQI per unit and year (end of year), without treatment and with the plan."""
+    n_years = len(outcome.years)
+
+    def table(values: np.ndarray) -> list[list[float]]:
+        return np.round(values[:, :n_years], 1).tolist()  # type: ignore[no-any-return]
+
+    return {
+        "units": [int(v) for v in candidates.units.id],
+        "years": list(outcome.years),
+        "now": np.round(candidates.units.pqi_now, 1).tolist(),
+        "without": table(candidates.base),
+        "with_plan": table(outcome.pqi),
+    }
+
+
 def _store(
     scenario: Scenario,
     user: Any,
@@ -500,7 +516,8 @@ def _store(
         ScenarioRun.objects.filter(scenario=scenario).delete()
         for pct, solution in solved:
             selected = solution.selected if solution.ok else np.zeros(0, np.int64)
-            trajectory = candidates.trajectories(selected).as_dict()
+            outcome = candidates.trajectories(selected)
+            trajectory = outcome.as_dict()
             run = ScenarioRun.objects.create(
                 scenario=scenario,
                 budget_pct=pct,
@@ -512,6 +529,7 @@ def _store(
                 spend_yuan=float(candidates.cost_yuan[selected].sum()),
                 benefit=float(candidates.benefit[selected].sum()),
                 trajectory=_rounded(trajectory),
+                unit_pqi=_unit_pqi(candidates, outcome),
                 message=solution.message[:500],
             )
             items = []

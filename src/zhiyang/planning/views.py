@@ -191,6 +191,25 @@ def scenario_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_GET
+def scenario_predictions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Predicted PQI per unit and year, without treatment and with the level's plan (Excel)."""
+    require(request, "planning.scenario")
+    scenario = access_object(Scenario.objects.select_related("organisation"), request.user, pk=pk)
+    run = _selected_run(request, list(scenario.runs.order_by("budget_pct")))
+    if run is None or not run.unit_pqi:
+        messages.error(request, _("Run the scenario first."))
+        return redirect("planning:scenario-detail", scenario.pk)
+    response = HttpResponse(
+        reports.prediction_workbook(run),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="predicted-pqi-{scenario.pk}-{run.budget_pct:g}.xlsx"'
+    )
+    return response
+
+
 # =========================================================================== catalogue
 
 
