@@ -53,6 +53,10 @@ def test_scenario_create_run_and_read(surveyed, make_user, api_client_for):
     items = client.get(f"/api/v1/planning/plan-items/?run={run['id']}").json()
     assert items["count"] == PlanItem.objects.filter(run_id=run["id"]).count() > 0
     assert items["results"][0]["explanation"]["treatment"] == items["results"][0]["treatment"]
+    assert "unit_pqi" not in run  # large: its own endpoint
+    table = client.get(f"/api/v1/planning/scenario-runs/{run['id']}/unit-pqi/").json()
+    assert table["years"] == [2027, 2028]
+    assert len(table["with_plan"]) == len(table["units"]) == len(table["without"]) > 0
     bad = client.post(
         "/api/v1/planning/scenarios/", {"name": "x", "budget_levels_pct": ["a"]}, format="json"
     )
@@ -80,6 +84,9 @@ def test_scope_another_organisations_scenario_is_404(surveyed, make_user, api_cl
     assert client.get(f"/api/v1/planning/scenarios/{other.pk}/").status_code == 404
     assert client.post(f"/api/v1/planning/scenarios/{other.pk}/run/").status_code == 404
     assert client.get("/api/v1/planning/scenarios/").json()["count"] == 0
+    services.run_scenario(user=None, scenario=other)
+    run = other.runs.get()
+    assert client.get(f"/api/v1/planning/scenario-runs/{run.pk}/unit-pqi/").status_code == 404
 
 
 def test_approve_action(scenario, make_user, api_client_for):

@@ -125,6 +125,13 @@ class ScenarioRunViewSet(ScopedReadOnlyViewSet):
     serializer_class = RunSerializer
     filterset_fields = ["scenario"]
 
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"], url_path="unit-pqi")
+    def unit_pqi(self, request: Request, pk: str | None = None) -> Response:
+        """Predicted PQI per evaluation unit and year (end of year): ``{"units": [survey unit
+        ids], "years", "now", "without": [[per year]], "with_plan": [[per year]]}``."""
+        return Response(self.get_object().unit_pqi)
+
 
 class PlanItemViewSet(ScopedReadOnlyViewSet):
     """Selected treatments with their explanation; ``approve`` turns items into draft
