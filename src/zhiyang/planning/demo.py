@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from zhiyang.planning import services
-from zhiyang.planning.models import Calibration, Scenario
+from zhiyang.planning.models import Calibration, Scenario, Treatment
 
 SCENARIO_NAME = "2027–2031 五年养护规划（演示）"
 BASE_BUDGET_YUAN = 2_000_000.0
@@ -47,10 +47,12 @@ def load_demo_data(*, context: Any) -> str:
         services.run_scenario(user=None, scenario=scenario)
         solved = True
     return _(
-        "Planning: %(seeded)d catalogue treatments, %(calibrated)d calibrations, "
-        "scenario %(state)s."
+        "Planning: %(treatments)d catalogue treatments (%(seeded)d new), %(calibrations)d "
+        "active calibrations (%(calibrated)d new), scenario %(state)s."
     ) % {
+        "treatments": Treatment.objects.count(),
         "seeded": seeded,
+        "calibrations": Calibration.objects.filter(active=True).count(),
         "calibrated": calibrated,
         "state": _("solved") if solved else _("already there"),
     }
