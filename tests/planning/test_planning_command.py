@@ -63,3 +63,12 @@ def test_errors(scenario: Any, tmp_path: Any) -> None:
     _call("run", str(scenario.pk), "--format", "json")
     with pytest.raises(CommandError, match="2040"):
         _call("plan", str(scenario.pk), "--year", "2040", "--out", out)
+
+
+def test_json_output_is_pure_json_even_when_highs_prints(scenario: Any, capfd: Any) -> None:
+    """HiGHS writes a diagnostic line with C printf on this scenario (file descriptor 1);
+    the optimiser points descriptor 1 at stderr while it runs, so stdout stays parseable."""
+    call_command("planning", "run", str(scenario.pk), "--format", "json")
+    captured = capfd.readouterr()
+    summary = json.loads(captured.out)
+    assert [level["pct"] for level in summary["levels"]] == [0, 50, 100, 150]

@@ -26,10 +26,14 @@ Pure numpy/scipy; never raises from HiGHS: bad input raises :class:`OptimizeInpu
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import math
+import os
+import sys
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +64,50 @@ class OptimizeInputError(ValueError):
     def __init__(self, field_name: str, message: str):
         self.field = field_name
         super().__init__(f"{field_name}: {message}")
+
+
+# HiGHS (inside scipy) sometimes prints a diagnostic line with C ``printf`` — e.g.
+# "HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();" — even with
+# ``disp=False``. It goes to file descriptor 1, under Python's sys.stdout, so it would land in
+# the middle of a command's JSON output. While a solver runs, descriptor 1 points at
+# descriptor 2 (stderr). Reference-counted under a lock: concurrent solves in threads share
+# one redirection and the last one out restores stdout.
+_NATIVE_LOCK = threading.Lock()
+_native_depth = 0
+_native_saved: int | None = None
+
+
+def _flush_native_stdio() -> None:
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None).fflush(None)
+
+
+@contextlib.contextmanager
+def _solver_output_to_stderr() -> Iterator[None]:
+    global _native_depth, _native_saved
+    with _NATIVE_LOCK:
+        if _native_depth == 0:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+            _flush_native_stdio()
+            try:
+                _native_saved = os.dup(1)
+                os.dup2(2, 1)
+            except OSError:
+                _native_saved = None
+        _native_depth += 1
+    try:
+        yield
+    finally:
+        with _NATIVE_LOCK:
+            _native_depth -= 1
+            if _native_depth == 0 and _native_saved is not None:
+                _flush_native_stdio()
+                os.dup2(_native_saved, 1)
+                os.close(_native_saved)
+                _native_saved = None
 
 
 @dataclass(frozen=True)
@@ -417,13 +465,14 @@ def _lagrange_round(
         cuts_g.append(grad)
         cuts_r.append(float(grad @ lam - val))
         a_ub = np.hstack([np.array(cuts_g), -np.ones((len(cuts_g), 1))])
-        res = linprog(
-            np.append(np.zeros(k_dim), 1.0),
-            A_ub=a_ub,
-            b_ub=np.array(cuts_r),
-            bounds=[(0.0, upper)] * k_dim + [(None, None)],
-            method="highs",
-        )
+        with _solver_output_to_stderr():
+            res = linprog(
+                np.append(np.zeros(k_dim), 1.0),
+                A_ub=a_ub,
+                b_ub=np.array(cuts_r),
+                bounds=[(0.0, upper)] * k_dim + [(None, None)],
+                method="highs",
+            )
         if res.status != 0 or res.x is None:
             break
         model_min = float(res.x[-1])
@@ -497,13 +546,14 @@ def _milp(
         options["time_limit"] = max(1.0, float(left))
     constraints = [LinearConstraint(a, lb, ub)] if a is not None and a.shape[0] else []
     try:
-        res = milp(
-            -bb / scale,
-            integrality=np.ones(idx.size),
-            bounds=Bounds(0.0, 1.0),
-            constraints=constraints,
-            options=options,
-        )
+        with _solver_output_to_stderr():
+            res = milp(
+                -bb / scale,
+                integrality=np.ones(idx.size),
+                bounds=Bounds(0.0, 1.0),
+                constraints=constraints,
+                options=options,
+            )
     except Exception as exc:  # HiGHS must never escape as an exception
         res = None
         error = str(exc)
@@ -862,13 +912,14 @@ def min_cost_to_target(
     if time_limit_s is not None:
         options["time_limit"] = float(time_limit_s)
     try:
-        res = milp(
-            cc / scale,
-            integrality=np.ones(idx.size),
-            bounds=Bounds(0.0, 1.0),
-            constraints=[LinearConstraint(a, np.concatenate(lbs), np.concatenate(ubs))],
-            options=options,
-        )
+        with _solver_output_to_stderr():
+            res = milp(
+                cc / scale,
+                integrality=np.ones(idx.size),
+                bounds=Bounds(0.0, 1.0),
+                constraints=[LinearConstraint(a, np.concatenate(lbs), np.concatenate(ubs))],
+                options=options,
+            )
     except Exception as exc:
         return _solution(
             "error", np.zeros(0, np.int64), c, y, c, bud, "milp", started, message=str(exc)
