@@ -3,10 +3,12 @@
 (function () {
   "use strict";
 
-  // Open the popup of the unit a "worst units" link points to.
-  function focusUnit(el, entry) {
+  // Open the popup of the unit a "worst units" link points to (map.js runs first: both are
+  // deferred and map.js comes earlier in the page).
+  window.zhiyangMaps.onDrawn(function (entry) {
+    var el = entry.element;
     var focus = el && el.dataset && el.dataset.focusUnit;
-    if (!focus || !entry || !entry.layer || el.hasAttribute("data-focused-unit")) return;
+    if (!focus || !entry.layer || el.hasAttribute("data-focused-unit")) return;
     entry.layer.eachLayer(function (lyr) {
       var p = lyr.feature && lyr.feature.properties;
       if (p && String(p.unit) === String(focus)) {
@@ -15,14 +17,5 @@
         el.setAttribute("data-focused-unit", focus);
       }
     });
-  }
-
-  document.addEventListener("zhiyang:map-drawn", function (event) {
-    focusUnit(event.target, event.detail);
-  });
-  // The map may have been drawn before this (deferred) script ran: map.js starts loading
-  // Leaflet and the data as soon as it runs, and a fast answer can come back first.
-  (window.zhiyangMaps || []).forEach(function (entry) {
-    if (entry.element && entry.element.hasAttribute("data-layers-drawn")) focusUnit(entry.element, entry);
   });
 })();

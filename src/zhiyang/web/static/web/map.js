@@ -19,7 +19,9 @@
  * pavement). Pages render their own legends in HTML. After drawing, the div gets
  * data-layers-drawn="N" (browser tests wait for it); window.zhiyangMaps lists maps.
  * data-fit="0" keeps the view instead of fitting the data; `zhiyang:map-drawn` is
- * dispatched on the div with the entry {element, map, layer, count} as detail.
+ * dispatched on the div with the entry {element, map, layer, count} as detail. Page scripts
+ * use window.zhiyangMaps.onDrawn(callback), which also calls back for maps drawn before the
+ * page script ran (a deferred script can run after a fast fetch has drawn the map).
  */
 (function () {
   "use strict";
@@ -30,6 +32,10 @@
     "#e67700", "#5c7cfa", "#5f3dc4", "#087f5b", "#a61e4d", "#364fc7"
   ];
   window.zhiyangMaps = window.zhiyangMaps || [];
+  window.zhiyangMaps.onDrawn = function (callback) {
+    window.zhiyangMaps.forEach(function (entry) { if (entry.layer) callback(entry); });
+    document.addEventListener("zhiyang:map-drawn", function (event) { callback(event.detail); });
+  };
 
   function text(key, fallback) { return (cfg && cfg[key]) || fallback; }
 
