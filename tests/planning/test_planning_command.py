@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from zhiyang.planning.choices import ScenarioStatus
 from zhiyang.planning.models import Calibration, PlanItem, ScenarioRun
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_run_list_and_plan(scenario: Any, tmp_path: Any) -> None:
     assert summary["units"] > 0 and summary["candidates"] > 0
     assert ScenarioRun.objects.filter(scenario=scenario).count() == 4
     text, _err = _call("scenarios", "--organisation", scenario.organisation.code)
-    assert "solved" in text and "Test plan" in text
+    assert str(ScenarioStatus.SOLVED.label) in text and "Test plan" in text  # translated
     # Text mode reports progress on stderr (the summary on stdout).
     text, err = _call("run", str(scenario.pk))
     assert "[ 92 %]" in err and text.count("\n") == 5  # the sizes, then one line a level

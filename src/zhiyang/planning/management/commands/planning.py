@@ -91,6 +91,7 @@ class Command(BaseCommand):
         queryset = Scenario.objects.select_related("organisation").order_by("pk")
         if options["organisation"]:
             queryset = queryset.filter(organisation=_organisation(options["organisation"]))
+        scenarios = list(queryset)
         rows = [
             {
                 "id": s.pk,
@@ -101,12 +102,12 @@ class Command(BaseCommand):
                 "levels_pct": s.budget_levels_pct,
                 "status": s.status,
             }
-            for s in queryset
+            for s in scenarios
         ]
         lines = [
             f"{r['id']:>4}  {r['organisation']:<10} {r['years'][0]}–{r['years'][1]}  "
-            f"{r['status']:<8} {r['name']}"
-            for r in rows
+            f"{s.get_status_display()}  {r['name']}"
+            for r, s in zip(rows, scenarios, strict=True)
         ]
         self._emit(options, rows, lines or [_("No scenarios.")])
 
