@@ -421,12 +421,6 @@ def _check_context(
     return context
 
 
-def _audit_created(user: Any, obj: Any) -> None:
-    audit.record(
-        user=user, action=AuditAction.CREATE, obj=obj, before=None, after=audit.snapshot(obj)
-    )
-
-
 def submit_run(
     *, user: Any, work_order: WorkOrder, submission: Submission
 ) -> tuple[ChecklistRun, bool]:
@@ -522,40 +516,46 @@ def submit_run(
                     "submitted_at": now,
                 },
             )
+            # Every step result and photo is created (and audited) like any other object, so
+            # the measured values are in the audit trail, not only the run; the run's scope
+            # was checked above.
             for p in planned:
-                result = StepResult(
-                    run=run,
-                    step_code=p["code"],
-                    position=p["position"],
-                    hold_point=p["hold_point"],
-                    done=p["done"],
-                    values=p["values"],
-                    passed=p["passed"],
-                    note=p["note"],
-                    recorded_by=_actor(user),
-                    recorded_at=now,
+                result = services.create_object(
+                    user=user,
+                    model=StepResult,
+                    data={
+                        "run": run,
+                        "step_code": p["code"],
+                        "position": p["position"],
+                        "hold_point": p["hold_point"],
+                        "done": p["done"],
+                        "values": p["values"],
+                        "passed": p["passed"],
+                        "note": p["note"],
+                        "recorded_by": _actor(user),
+                        "recorded_at": now,
+                    },
+                    check_scope=False,
                 )
-                result.full_clean()
-                result.save()
-                # Every measured value and photo is in the audit trail, not only the run.
-                _audit_created(user, result)
                 for photo_code, photo in p["photos"].items():
-                    row = StepPhoto(
-                        result=result,
-                        code=photo_code,
-                        photo=photo.file,
-                        taken_at=photo.taken_at or now,
-                        lon=photo.lon if photo.lon is not None else lon,
-                        lat=photo.lat if photo.lat is not None else lat,
-                    )
                     try:
-                        row.full_clean()
+                        services.create_object(
+                            user=user,
+                            model=StepPhoto,
+                            data={
+                                "result": result,
+                                "code": photo_code,
+                                "photo": photo.file,
+                                "taken_at": photo.taken_at or now,
+                                "lon": photo.lon if photo.lon is not None else lon,
+                                "lat": photo.lat if photo.lat is not None else lat,
+                            },
+                            check_scope=False,
+                        )
                     except ValidationError as exc:
                         raise ValidationError(
                             {f"step-{p['code']}-photo-{photo_code}": exc.messages}
                         ) from exc
-                    row.save()
-                    _audit_created(user, row)
             _refresh_status(run)
     except IntegrityError:
         # Two retries racing: the first one won.
