@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "zhiyang.sop",
     "zhiyang.standards",
     "zhiyang.planning",
+    "zhiyang.telemetry",
+    "zhiyang.qc",
     "zhiyang.web",
     "zhiyang.demo",
 ]
