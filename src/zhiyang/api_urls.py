@@ -29,5 +29,7 @@ urlpatterns = [
     path("works/", include("zhiyang.works.api.urls")),
     path("planning/", include("zhiyang.planning.api.urls")),
     path("sop/", include("zhiyang.sop.api.urls")),
+    path("telemetry/", include("zhiyang.telemetry.api.urls")),
+    path("qc/", include("zhiyang.qc.api.urls")),
     path("standards/", include("zhiyang.standards.api.urls")),
 ]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("works/", include("zhiyang.works.urls")),
     path("planning/", include("zhiyang.planning.urls")),
     path("sop/", include("zhiyang.sop.urls")),
+    path("telemetry/", include("zhiyang.telemetry.urls")),
+    path("qc/", include("zhiyang.qc.urls")),
     path("standards/", include("zhiyang.standards.urls")),
     # The language switch works before login too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

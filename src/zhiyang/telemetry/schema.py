@@ -259,3 +259,19 @@ def describe() -> dict[str, Any]:
             for machine, fields in FIELDS.items()
         },
     }
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A reading durably appended to the lake, with what the ingest resolved about it.
+
+    The ingest hands lists of these to the live stage (``telemetry.live``) after the append:
+    latest device state, live rules and alarms.
+    """
+
+    device_id: int
+    device_code: str
+    equipment_id: int
+    machine_type: str
+    project_id: int | None
+    reading: Reading

@@ -1,0 +1,5 @@
+"""API of the qc app."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

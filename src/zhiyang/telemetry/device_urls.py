@@ -1,0 +1,5 @@
+"""Device and dead-letter pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
