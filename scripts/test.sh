@@ -4,7 +4,8 @@
 #   scripts/test.sh
 #
 # Steps: .venv with the pinned dev dependencies; as root, the Debian packages the suite needs
-# (postgresql, chromium, fonts-noto-cjk, gettext) when missing; a PostgreSQL server; then
+# (postgresql, mosquitto, chromium, fonts-noto-cjk, gettext) when missing; a PostgreSQL server
+# (the telemetry tests start their own throwaway Mosquitto brokers on free ports); then
 # ruff (lint and format), mypy, makemigrations --check, check --deploy, pytest on SQLite, pytest on PostgreSQL
 # and the Playwright browser tests in /usr/bin/chromium (screenshots in test-artifacts/).
 # Every gate runs even if an earlier one failed; the summary lists them and the exit status
@@ -59,7 +60,7 @@ fresh_data_dir() { mktemp -d "$SCRATCH/data.XXXXXX"; }
 # ---------------------------------------------------------------------------------------
 need_pkgs=()
 if command -v dpkg >/dev/null 2>&1; then
-    for pkg in postgresql chromium fonts-noto-cjk gettext; do
+    for pkg in postgresql mosquitto chromium fonts-noto-cjk gettext; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
     done
 fi

@@ -32,6 +32,7 @@ NETWORK = _("Road network")
 CONDITION = _("Condition")
 PEOPLE = _("People")
 FLEET = _("Equipment")
+MONITORING = _("Monitoring")
 SAFETY = _("Safety")
 WORKS = _("Works")
 PLANNING = _("Planning")
@@ -77,6 +78,17 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Service due"), "fleet:service-list", "fleet.serviceinterval", "wrench", FLEET),
     NavItem(
         _("Import telematics"), "fleet:import", "fleet.equipment", "upload", FLEET, action="change"
+    ),
+    NavItem(_("Live machines"), "telemetry:live", "telemetry.devicestate", "map", MONITORING),
+    NavItem(_("Alarms"), "telemetry:alarm-list", "telemetry.alarm", "alert", MONITORING),
+    NavItem(_("QC reports"), "qc:report-list", "qc.report", "chart", MONITORING),
+    NavItem(_("Devices"), "telemetry:device-list", "telemetry.device", "gauge", MONITORING),
+    NavItem(
+        _("Dead letters"),
+        "telemetry:deadletter-list",
+        "telemetry.deadletter",
+        "incident",
+        MONITORING,
     ),
     NavItem(_("Safety dashboard"), "safety:dashboard", "safety.hazard", "shield", SAFETY),
     NavItem(
