@@ -155,7 +155,13 @@ def parse_time_ms(value: Any) -> int:
             raise SchemaError("bad_time", f"t is not an ISO 8601 time: {value[:40]!r}") from None
         if parsed.tzinfo is None:
             raise SchemaError("bad_time", "t needs a UTC offset (Z or +08:00)")
-        return round(parsed.astimezone(UTC).timestamp() * 1000)
+        try:
+            millis = round(parsed.astimezone(UTC).timestamp() * 1000)
+        except (OverflowError, ValueError):
+            raise SchemaError("bad_time", "t is out of range") from None
+        if not 0 <= millis < 2**53:
+            raise SchemaError("bad_time", "t is out of range")
+        return millis
     raise SchemaError("bad_time", "t must be an ISO 8601 time with offset or milliseconds")
 
 
