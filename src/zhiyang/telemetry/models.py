@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.validators import RegexValidator
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -139,3 +141,253 @@ class DeadLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_code or '?'} {self.code}"
+
+
+# --------------------------------------------------------------------------- live rules
+
+
+def _through_project(scope: Any) -> Q:
+    from zhiyang.works.models import project_scope_q
+
+    return project_scope_q(scope, prefix="project__")
+
+
+class BinderGrade(models.TextChoices):
+    GRADE_50 = "50", _("50# petroleum asphalt")
+    GRADE_70 = "70", _("70# petroleum asphalt")
+    GRADE_90 = "90", _("90# petroleum asphalt")
+    GRADE_110 = "110", _("110# petroleum asphalt")
+    SBS = "sbs", _("SBS modified asphalt")
+
+
+class Season(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    LOW_TEMPERATURE = "low_temperature", _("Low temperature")
+
+
+class MixType(models.TextChoices):
+    DENSE = "dense", _("Dense-graded (AC)")
+    SMA = "sma", _("Stone mastic asphalt (SMA)")
+
+
+class RollingPhase(models.TextChoices):
+    INITIAL = "initial", _("Initial rolling")
+    INTERMEDIATE = "intermediate", _("Intermediate rolling")
+    FINAL = "final", _("Final rolling")
+
+
+class SprayBase(models.TextChoices):
+    NONE = "", _("No spraying")
+    SEMI_RIGID = "semi_rigid", _("Prime coat on a semi-rigid base")
+    GRANULAR = "granular", _("Prime coat on a granular base")
+    ASPHALT = "asphalt", _("Tack coat on asphalt")
+    CEMENT_CONCRETE = "cement_concrete", _("Tack coat on cement concrete")
+
+
+class SprayProduct(models.TextChoices):
+    EMULSION = "emulsion", _("Emulsified asphalt")
+    CUTBACK = "cutback", _("Cutback asphalt")
+    HOT_ASPHALT = "hot_asphalt", _("Hot asphalt")
+
+
+class Severity(models.TextChoices):
+    INFO = "info", _("Info")
+    WARNING = "warning", _("Warning")
+    CRITICAL = "critical", _("Critical")
+
+
+class AlarmStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class PavingSetup(models.Model):
+    """How a project paves: what the live rules compare its machines' readings with.
+
+    Thresholds come from JTG F40-2004 through ``analytics.specs`` for the mix and season;
+    ``overrides`` may replace any of them per rule code (``{"paving_temp": {"min": 150}}``).
+    """
+
+    project = models.OneToOneField(
+        "works.Project",
+        on_delete=models.CASCADE,
+        related_name="paving_setup",
+        verbose_name=_("project"),
+    )
+    binder_grade = models.CharField(
+        _("binder grade"), max_length=4, choices=BinderGrade.choices, default=BinderGrade.GRADE_70
+    )
+    season = models.CharField(
+        _("season"), max_length=16, choices=Season.choices, default=Season.NORMAL
+    )
+    mix_type = models.CharField(
+        _("mix type"), max_length=8, choices=MixType.choices, default=MixType.DENSE
+    )
+    design_thickness_mm = models.FloatField(
+        _("design thickness (mm)"), null=True, blank=True, validators=[MinValueValidator(1.0)]
+    )
+    tolerance_mm = models.FloatField(
+        _("thickness tolerance (± mm)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0)],
+        help_text=_("Empty: the standard's percentage of the design thickness."),
+    )
+    roller_phases = models.JSONField(
+        _("roller roles"),
+        default=dict,
+        blank=True,
+        help_text=_("Machine id → initial, intermediate or final rolling."),
+    )
+    max_gap_m = models.FloatField(
+        _("max. distance of the initial roller behind the paver (m)"),
+        default=60.0,
+        validators=[MinValueValidator(1.0)],
+    )
+    max_gap_s = models.FloatField(
+        _("max. time of the initial roller behind the paver (s)"),
+        default=300.0,
+        validators=[MinValueValidator(1.0)],
+    )
+    paver_stop_s = models.FloatField(
+        _("paver stop limit (s)"), default=120.0, validators=[MinValueValidator(1.0)]
+    )
+    spray_base = models.CharField(
+        _("sprayed surface"), max_length=16, choices=SprayBase.choices, default="", blank=True
+    )
+    spray_product = models.CharField(
+        _("spray product"),
+        max_length=12,
+        choices=SprayProduct.choices,
+        default=SprayProduct.EMULSION,
+    )
+    debounce_s = models.FloatField(
+        _("debounce (s)"),
+        default=10.0,
+        validators=[MinValueValidator(0.0)],
+        help_text=_("How long a condition must hold or be clear to change an alarm."),
+    )
+    overrides = models.JSONField(
+        _("threshold overrides"),
+        default=dict,
+        blank=True,
+        help_text=_('Per rule code, e.g. {"paving_temp": {"min": 150}}.'),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    scope_q = staticmethod(_through_project)
+
+    class Meta:
+        ordering = ["project"]
+        verbose_name = _("paving setup")
+        verbose_name_plural = _("paving setups")
+
+    def __str__(self) -> str:
+        return f"{self.project}"
+
+    @property
+    def modified(self) -> bool:
+        """SBS modified binder (slower paver, hotter mix)."""
+        return self.binder_grade == BinderGrade.SBS
+
+    def clean(self) -> None:
+        from zhiyang.telemetry.rules import validate_overrides, validate_roller_phases
+
+        errors: dict[str, list[str]] = {}
+        for name, check in (
+            ("overrides", validate_overrides),
+            ("roller_phases", validate_roller_phases),
+        ):
+            problem = check(getattr(self, name))
+            if problem:
+                errors[name] = [problem]
+        if errors:
+            raise ValidationError(errors)
+
+
+class Alarm(models.Model):
+    """A live rule breached by a machine: raised after the debounce, one active per device
+    and rule, acknowledged and resolved by people or resolved by itself when clear."""
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="alarms", verbose_name=_("device")
+    )
+    equipment = models.ForeignKey(
+        "fleet.Equipment",
+        on_delete=models.CASCADE,
+        related_name="telemetry_alarms",
+        verbose_name=_("machine"),
+    )
+    project = models.ForeignKey(
+        "works.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("project"),
+    )
+    rule = models.CharField(_("rule"), max_length=32, db_index=True)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=AlarmStatus.choices,
+        default=AlarmStatus.ACTIVE,
+        db_index=True,
+    )
+    value = models.FloatField(_("value"))
+    limit = models.FloatField(_("limit"), null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=12, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    started_at = models.DateTimeField(_("breach began"))
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    auto_resolved = models.BooleanField(_("resolved by itself"), default=False)
+    notified_roles = models.JSONField(_("notified roles"), default=list, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+
+    scope_q = staticmethod(_through_equipment)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("alarm")
+        verbose_name_plural = _("alarms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "rule"],
+                condition=~Q(status="resolved"),
+                name="telemetry_alarm_one_open_per_device_rule",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.rule} {self.status}"
+
+    @property
+    def open(self) -> bool:
+        return self.status != AlarmStatus.RESOLVED
+
+    def message(self) -> str:
+        """The alarm in the active language (rendered from the rule code and parameters)."""
+        from zhiyang.telemetry.alarms import alarm_message
+
+        return alarm_message(self)

@@ -1,5 +1,13 @@
-"""API: alarms and the rule settings."""
+"""API: alarms, the paving setups (rule settings) and the live device states."""
 
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from zhiyang.telemetry.api import alarm_views
+
+router = SimpleRouter()
+router.register("alarms", alarm_views.AlarmViewSet)
+router.register("paving-setups", alarm_views.PavingSetupViewSet)
+router.register("live-states", alarm_views.DeviceStateViewSet)
+
+urlpatterns: list[URLPattern | URLResolver] = [*router.urls]
