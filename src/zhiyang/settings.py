@@ -166,6 +166,10 @@ STORAGES = {
 MAP_TILE_URL = conf.env_str("ZHIYANG_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = conf.env_str("ZHIYANG_TILE_ATTRIBUTION", "")
 
+# Telemetry: the Parquet lake of machine readings (docs/telemetry.md); the MQTT subscriber
+# reads its broker settings from ZHIYANG_MQTT_* itself (telemetry/mqtt.py).
+ZHIYANG_LAKE_DIR = conf.env_str("ZHIYANG_LAKE_DIR", "") or None
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 REST_FRAMEWORK = {

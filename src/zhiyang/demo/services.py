@@ -33,7 +33,17 @@ SCOPED_VIEWER = "yanggao_viewer"
 # Apps that add demo data, in this order (later ones may use earlier ones' rows). Each has a
 # module ``zhiyang.<app>.demo`` with ``load_demo_data(*, context: DemoContext) -> str``:
 # idempotent, writing through the app's services, returning one line for the summary.
-DEMO_APPS = ("standards", "condition", "safety", "people", "fleet", "works", "sop", "planning")
+DEMO_APPS = (
+    "standards",
+    "condition",
+    "safety",
+    "people",
+    "fleet",
+    "works",
+    "telemetry",
+    "sop",
+    "planning",
+)
 
 
 def network_file() -> Path:

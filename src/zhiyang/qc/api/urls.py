@@ -1,5 +1,9 @@
 """API of the qc app."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from zhiyang.qc.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("reports/<int:pk>/<str:day>/", views.QcReportView.as_view(), name="api-qc-report"),
+]

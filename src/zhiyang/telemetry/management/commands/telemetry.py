@@ -1,0 +1,159 @@
+"""``zhiyang telemetry <sub-command>``: subscribe, broker-config, lake."""
+
+from __future__ import annotations
+
+import json
+import logging
+import pathlib
+import signal
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from zhiyang.telemetry import schema
+
+
+class Command(BaseCommand):
+    help = _("Telemetry: run the MQTT subscriber, write the broker's files, inspect the lake.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="SUB-COMMAND")
+
+        p = sub.add_parser(
+            "subscribe",
+            help=_(
+                "Subscribe to the readings topics and ingest them into the lake "
+                "(runs until SIGTERM)."
+            ),
+        )
+        p.add_argument(
+            "--host", help=_("Broker host (default from ZHIYANG_MQTT_URL, else 127.0.0.1).")
+        )
+        p.add_argument("--port", type=int, help=_("Broker port (default 1883)."))
+        p.add_argument("--username", help=_("Broker user name (default zhiyang-ingest)."))
+        p.add_argument(
+            "--password-file", type=pathlib.Path, help=_("File holding the broker password.")
+        )
+        p.add_argument(
+            "--client-id", help=_("MQTT client id (fixed: the broker keeps its session).")
+        )
+        p.add_argument(
+            "--lake", type=pathlib.Path, help=_("Lake directory (default <data dir>/lake).")
+        )
+        p.add_argument(
+            "--segment-age",
+            type=float,
+            default=30.0,
+            help=_("Seconds before a WAL segment becomes Parquet."),
+        )
+
+        p = sub.add_parser(
+            "broker-config", help=_("Write Mosquitto's password and ACL files from the database.")
+        )
+        p.add_argument(
+            "--out", type=pathlib.Path, required=True, help=_("Directory to write into.")
+        )
+        p.add_argument(
+            "--ingest-password-file",
+            type=pathlib.Path,
+            help=_("File holding the ingest user's password (default ZHIYANG_MQTT_PASSWORD)."),
+        )
+        p.add_argument("--ingest-user", default="zhiyang-ingest", help=_("Ingest user name."))
+
+        p = sub.add_parser("lake", help=_("Count the readings in the lake."))
+        p.add_argument(
+            "--lake", type=pathlib.Path, help=_("Lake directory (default <data dir>/lake).")
+        )
+        p.add_argument("--raw", action="store_true", help=_("Count without dropping duplicates."))
+
+        sub.add_parser("schema", help=_("Print the message schema as JSON."))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "_" + options["subcommand"].replace("-", "_"))(options)
+
+    def _subscribe(self, options: dict[str, Any]) -> None:
+        from zhiyang.telemetry.ingest import Ingestor, lake_root
+        from zhiyang.telemetry.lake import Lake
+        from zhiyang.telemetry.mqtt import Subscriber, settings_from_env
+
+        logging.basicConfig(
+            level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
+        )
+        config = settings_from_env()
+        if options["host"]:
+            config.host = options["host"]
+        if options["port"]:
+            config.port = options["port"]
+        if options["username"]:
+            config.username = options["username"]
+        if options["client_id"]:
+            config.client_id = options["client_id"]
+        if options["password_file"]:
+            try:
+                config.password = options["password_file"].read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise CommandError(str(exc)) from None
+        lake = Lake(options["lake"] or lake_root(), segment_age_s=options["segment_age"]).open()
+        ingestor = Ingestor(lake, transport="mqtt")
+        subscriber = Subscriber(ingestor, config)
+
+        def stop(signum: int, frame: Any) -> None:
+            subscriber.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(
+            _("Subscribed to %(host)s:%(port)d as %(user)s; lake %(lake)s")
+            % {"host": config.host, "port": config.port, "user": config.username, "lake": lake.root}
+        )
+        self.stdout.flush()
+        try:
+            subscriber.run()
+        finally:
+            ingestor.close()
+            lake.close()
+        self.stdout.write(_("Stopped after %(n)d messages.") % {"n": subscriber.acked})
+        if subscriber.failed:
+            raise CommandError(
+                _(
+                    "The ingest failed; see the log. "
+                    "Unacknowledged readings will be delivered again."
+                )
+            )
+
+    def _broker_config(self, options: dict[str, Any]) -> None:
+        import os
+
+        from zhiyang.telemetry.broker import write_from_database
+
+        if options["ingest_password_file"]:
+            password = options["ingest_password_file"].read_text(encoding="utf-8").strip()
+        else:
+            password = os.environ.get("ZHIYANG_MQTT_PASSWORD", "")
+        if not password:
+            raise CommandError(
+                _(
+                    "Give the ingest user's password with --ingest-password-file "
+                    "or ZHIYANG_MQTT_PASSWORD."
+                )
+            )
+        passwords, acl = write_from_database(
+            options["out"], ingest_password=password, ingest_user=options["ingest_user"]
+        )
+        self.stdout.write(
+            _("Wrote %(passwords)s and %(acl)s; reload Mosquitto with SIGHUP.")
+            % {"passwords": passwords, "acl": acl}
+        )
+
+    def _lake(self, options: dict[str, Any]) -> None:
+        from zhiyang.telemetry.ingest import lake_root
+        from zhiyang.telemetry.lake import Lake
+
+        lake = Lake(options["lake"] or lake_root())
+        counts = {mt: lake.count(mt, dedup=not options["raw"]) for mt in schema.MACHINE_TYPES}
+        self.stdout.write(json.dumps({"root": str(lake.root), "readings": counts}))
+
+    def _schema(self, options: dict[str, Any]) -> None:
+        self.stdout.write(json.dumps(schema.describe(), indent=2, ensure_ascii=False))
