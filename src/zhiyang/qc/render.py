@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,12 +39,47 @@ MARGIN = 40
 LEGEND_W = 150
 
 
+@cache
 def _font() -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    return ImageFont.load_default()
+    """The CJK font of the PDF reports (labels may be Chinese), else Pillow's own font."""
+    try:
+        from zhiyang.core.pdf import font_files
+
+        (path, index), _bold = font_files()
+        return ImageFont.truetype(path, 13, index=index)
+    except Exception:  # no CJK font, or no Django settings (a bare worker): Latin labels
+        return ImageFont.load_default()
 
 
 def _scale(shape: tuple[int, int], max_px: int) -> int:
     return max(1, min(12, max_px // max(1, max(shape))))
+
+
+def _block_factor(shape: tuple[int, ...], max_px: int) -> int:
+    """Cells per pixel side so that the image fits in ``max_px`` (1 when it already fits)."""
+    return max(1, math.ceil(max(shape[:2], default=1) / max(1, max_px)))
+
+
+def _reduce(grid: NDArray[np.float64], factor: int, how: str) -> NDArray[np.float64]:
+    """Blocks of ``factor`` × ``factor`` cells → one: their maximum (pass counts: the image
+    never hides a cell with more passes) or their mean (temperatures); NaN where all are NaN."""
+    if factor == 1:
+        return grid
+    ny, nx = grid.shape
+    padded = np.full(
+        (math.ceil(ny / factor) * factor, math.ceil(nx / factor) * factor), np.nan, np.float64
+    )
+    padded[:ny, :nx] = grid
+    blocks = padded.reshape(padded.shape[0] // factor, factor, padded.shape[1] // factor, factor)
+    empty = np.isnan(blocks).all(axis=(1, 3))
+    filled = np.where(np.isnan(blocks), -np.inf if how == "max" else 0.0, blocks)
+    if how == "max":
+        out = filled.max(axis=(1, 3))
+    else:
+        counts = (~np.isnan(blocks)).sum(axis=(1, 3))
+        out = filled.sum(axis=(1, 3)) / np.maximum(counts, 1)
+    out[empty] = np.nan
+    return out
 
 
 def _ramp(x: NDArray[np.float64]) -> NDArray[np.uint8]:
@@ -136,6 +172,13 @@ def pass_count_png(
     """PNG of a pass-count grid (row 0 = south), discrete legend 0 … ≥ 7 passes.
     ``labels`` may translate ``"none"`` and ``"passes"`` (e.g. from the caller's gettext)."""
     lab = {"none": "not covered", "passes": "passes", "target": "target", **(labels or {})}
+    # A long shift has more cells than an image has pixels: blocks of cells show their
+    # maximum, and the scale bar follows.
+    factor = _block_factor(np.shape(counts), max_px)
+    if factor > 1:
+        reduced = _reduce(np.asarray(counts, dtype=np.float64), factor, "max")
+        counts = np.nan_to_num(reduced, nan=0.0).astype(np.int64)
+        cell_size_m *= factor
     c = np.clip(np.asarray(counts, dtype=np.int64), 0, len(PASS_COLOURS) - 1)
     palette = np.array(PASS_COLOURS, dtype=np.uint8)
     rgb = palette[c] if c.size else np.zeros((1, 1, 3), np.uint8)
@@ -162,6 +205,10 @@ def temperature_png(
     colour scale from ``vmin`` to ``vmax`` (default: the data's range)."""
     lab = {"none": "no data", **(labels or {})}
     t = np.asarray(temp_c, dtype=np.float64)
+    factor = _block_factor(t.shape, max_px)
+    if factor > 1 and t.ndim == 2:
+        t = _reduce(t, factor, "mean")
+        cell_size_m *= factor
     finite = t[np.isfinite(t)]
     lo = (
         float(finite.min()) if vmin is None and finite.size else (vmin if vmin is not None else 0.0)

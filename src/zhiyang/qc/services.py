@@ -40,6 +40,9 @@ TARGET_PASSES = 7
 CELL_M = 0.5
 THERMAL_CELL_M = 0.3
 PATH_STEP_M = 0.2
+#: Roller samples further than this from the paver's path are not on the day's mat (driving
+#: to and from the site, another job): they stay out of the pass counts.
+MAT_MARGIN_M = 30.0
 SITE_TZ = dt.timezone(dt.timedelta(hours=8))
 QC_TYPES = ("paver", "roller")
 log = logging.getLogger(__name__)
@@ -127,6 +130,25 @@ def _utm(lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(east, dtype=float), np.asarray(north, dtype=float)
 
 
+def _on_the_mat(paver: Any, roller: Any) -> Any:
+    """The roller rows within ``MAT_MARGIN_M`` of the paver's path (one projection for both)."""
+    import shapely
+
+    from zhiyang.network.linref import transformers, utm_epsg
+
+    lons = paver.column("lon").to_numpy()
+    lats = paver.column("lat").to_numpy()
+    forward, _inverse = transformers(utm_epsg(float(np.median(lons)), float(np.median(lats))))
+    order = np.argsort(_times_s(paver.column("time")), kind="stable")
+    pe, pn = forward.transform(lons[order], lats[order])
+    path = shapely.linestrings(np.column_stack([pe, pn])) if len(order) > 1 else None
+    if path is None or shapely.length(path) == 0:
+        path = shapely.points(float(pe[0]), float(pn[0]))
+    re, rn = forward.transform(roller.column("lon").to_numpy(), roller.column("lat").to_numpy())
+    near = shapely.distance(shapely.points(np.asarray(re), np.asarray(rn)), path) <= MAT_MARGIN_M
+    return roller.filter(near)
+
+
 def _times_s(column: Any) -> np.ndarray:
     values = column.cast("int64").to_numpy(zero_copy_only=False)
     return np.asarray(values, dtype=float) / 1000.0
@@ -187,6 +209,9 @@ def _compute(project: Project, day: dt.date, source: Lake) -> QcReport:
         "cell_size_m": CELL_M,
     }
     report = QcReport(project=project, day=day, summary=summary)
+    if paver.num_rows and roller.num_rows:
+        roller = _on_the_mat(paver, roller)
+        summary["readings"]["roller_on_mat"] = roller.num_rows
     if roller.num_rows:
         _compaction(report, roller)
     if paver.num_rows:
