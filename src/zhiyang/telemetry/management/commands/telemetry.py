@@ -70,6 +70,20 @@ class Command(BaseCommand):
 
         sub.add_parser("schema", help=_("Print the message schema as JSON."))
 
+        p = sub.add_parser("devices", help=_("List the devices (code, machine, schema, token)."))
+        p.add_argument("--format", choices=["text", "json"], default="text")
+
+        p = sub.add_parser("add-device", help=_("Register a device on a machine."))
+        p.add_argument("code", help=_("Device code (also its MQTT user name)."))
+        p.add_argument("--machine", required=True, help=_("Code of the machine it is mounted on."))
+
+        p = sub.add_parser(
+            "issue-token",
+            help=_("Issue or rotate a device's token and print it (shown this once only)."),
+        )
+        p.add_argument("code", help=_("Device code."))
+        p.add_argument("--format", choices=["text", "json"], default="text")
+
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "_" + options["subcommand"].replace("-", "_"))(options)
 
@@ -157,3 +171,72 @@ class Command(BaseCommand):
 
     def _schema(self, options: dict[str, Any]) -> None:
         self.stdout.write(json.dumps(schema.describe(), indent=2, ensure_ascii=False))
+
+    def _devices(self, options: dict[str, Any]) -> None:
+        from zhiyang.telemetry.models import Device
+
+        rows = [
+            {
+                "code": device.code,
+                "machine": device.equipment.code,
+                "machine_type": device.machine_type,
+                "active": device.active,
+                "token_issued": device.token_issued_at.isoformat()
+                if device.token_issued_at
+                else None,
+                "topic": f"zhiyang/v1/{device.code}/readings",
+            }
+            for device in Device.objects.select_related("equipment").order_by("code")
+        ]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for row in rows:
+            self.stdout.write(
+                f"{row['code']:<20} {row['machine']:<12} {row['machine_type']:<8} "
+                + (_("active") if row["active"] else _("inactive"))
+                + "  "
+                + (_("token issued") if row["token_issued"] else _("no token"))
+            )
+
+    def _add_device(self, options: dict[str, Any]) -> None:
+        from django.core.exceptions import ValidationError
+
+        from zhiyang.fleet.models import Equipment
+        from zhiyang.telemetry.services import create_device
+
+        equipment = Equipment.objects.filter(code=options["machine"]).first()
+        if equipment is None:
+            raise CommandError(
+                _("No machine with the code %(code)s.") % {"code": options["machine"]}
+            )
+        try:
+            device = create_device(user=None, equipment=equipment, code=options["code"])
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        self.stdout.write(
+            _("Device %(code)s registered on %(machine)s (%(type)s).")
+            % {"code": device.code, "machine": equipment.code, "type": device.machine_type}
+        )
+
+    def _issue_token(self, options: dict[str, Any]) -> None:
+        from zhiyang.telemetry.models import Device
+        from zhiyang.telemetry.services import issue_token
+
+        device = Device.objects.filter(code=options["code"]).first()
+        if device is None:
+            raise CommandError(_("No device with the code %(code)s.") % {"code": options["code"]})
+        token = issue_token(user=None, device=device)
+        topic = f"zhiyang/v1/{device.code}/readings"
+        if options["format"] == "json":
+            self.stdout.write(json.dumps({"device": device.code, "token": token, "topic": topic}))
+            return
+        self.stdout.write(token)
+        self.stderr.write(
+            _(
+                "Token of %(code)s (shown this once). MQTT: user %(code)s, this token as the "
+                "password, topic %(topic)s; run 'zhiyang telemetry broker-config' and reload "
+                "the broker. HTTP: 'Authorization: Device <token>'."
+            )
+            % {"code": device.code, "topic": topic}
+        )
