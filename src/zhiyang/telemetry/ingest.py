@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 
 from zhiyang.telemetry import schema
 from zhiyang.telemetry.lake import DUPLICATE, OK, TOO_OLD, Lake, LakeRecord
@@ -379,7 +379,11 @@ class Ingestor:
                 self.on_accepted(items)
             except Exception:
                 log.exception("telemetry live stage failed on %d readings", len(items))
-        close_old_connections()
+            if self._live.empty():
+                # Idle: give the connection back (a server's idle thread must not hold one,
+                # and a test database cannot be dropped while it is open).
+                connection.close()
+        connection.close()
 
     def close(self, timeout: float = 10.0) -> None:
         """Let the live stage finish what it has (the lake is closed by its owner)."""
