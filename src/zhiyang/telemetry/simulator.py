@@ -42,17 +42,22 @@ from typing import Any
 
 import numpy as np
 
+from zhiyang.analytics import specs
 from zhiyang.network.linref import project_line, transformers
 
 FAULTS: tuple[str, ...] = ("cold_mix", "paver_stop", "roller_gap", "missed_coverage")
 
-#: Minimum paving temperature (°C, normal ambient) by binder, JTG F40-2004 Table 5.2.2.
+#: Minimum paving temperature (°C, normal ambient) by binder code, read from the JTG F40-2004
+#: data (analytics/standards) like the live rules: the faults are planted against the same
+#: limits the rules check.
 PAVING_MIN_C: dict[str, float] = {
-    "50": 140.0,
-    "70": 135.0,
-    "90": 130.0,
-    "110": 125.0,
-    "sbs": 160.0,
+    grade: float(
+        specs.acceptance_range(
+            "mix_temp_paving_c", {"binder_grade": grade, "season": "normal"}
+        ).min_value
+        or 0.0
+    )
+    for grade in specs.BINDER_GRADES
 }
 
 
