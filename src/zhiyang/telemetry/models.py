@@ -17,15 +17,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhiyang.fleet.models import _through_equipment
 from zhiyang.telemetry.choices import MachineType, Transport
 
 DEVICE_CODE_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
-
-
-def _through_equipment(scope: Any) -> Q:
-    from zhiyang.core.access import organisation_scope_q
-
-    return organisation_scope_q(scope, organisation="equipment__organisation")
 
 
 def _through_device(scope: Any) -> Q:
