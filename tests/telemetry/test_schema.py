@@ -178,3 +178,17 @@ def test_anything_that_is_not_an_object_is_refused(value: Any) -> None:
         return
     with pytest.raises(schema.SchemaError):
         schema.validate(value, "truck")
+
+
+def test_every_field_has_a_translated_label() -> None:
+    from django.utils import translation
+
+    from zhiyang.telemetry.labels import FIELD_LABELS, field_label
+
+    names = set(schema.COMMON).union(*(set(fields) for fields in schema.FIELDS.values()))
+    assert names <= set(FIELD_LABELS)
+    for name in names:
+        with translation.override("en"):
+            english = field_label(name)
+        with translation.override("zh-hans"):
+            assert field_label(name) != english, name

@@ -15,6 +15,7 @@ from zhiyang.telemetry import services
 from zhiyang.telemetry.broker import topic_for
 from zhiyang.telemetry.filters import DeadLetterFilter, DeviceFilter
 from zhiyang.telemetry.forms import DeviceForm
+from zhiyang.telemetry.labels import labelled_values
 from zhiyang.telemetry.models import DeadLetter, Device
 
 
@@ -39,12 +40,14 @@ def device_list(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, device: Device, token: str | None = None) -> HttpResponse:
     letters = restrict(DeadLetter.objects.filter(device=device), request.user, "view")
+    state = getattr(device, "state", None)
     return render(
         request,
         "telemetry/device_detail.html",
         {
             "device": device,
-            "state": getattr(device, "state", None),
+            "state": state,
+            "values": labelled_values(state.values) if state is not None else [],
             "topic": topic_for(device.code),
             "token": token,
             "dead_letters": letters[:10],

@@ -39,6 +39,7 @@ from zhiyang.fleet.choices import TYPE_COLOURS, EquipmentType
 from zhiyang.fleet.geo import route_features
 from zhiyang.network.models import Route
 from zhiyang.telemetry import alarms as alarm_services
+from zhiyang.telemetry.labels import FIELD_LABELS
 from zhiyang.telemetry.live import state_payload
 from zhiyang.telemetry.models import (
     Alarm,
@@ -123,20 +124,7 @@ def _labels() -> dict[str, Any]:
         "colours": TYPE_COLOURS,
         "severity": {value: str(label) for value, label in Severity.choices},
         "status": {value: str(label) for value, label in AlarmStatus.choices},
-        "fields": {
-            "speed_m_per_min": _("Speed (m/min)"),
-            "speed_kmh": _("Speed (km/h)"),
-            "mat_temp_c": _("Mat temperature (°C)"),
-            "screed_temp_c": _("Screed temperature (°C)"),
-            "surface_temp_c": _("Surface temperature (°C)"),
-            "thickness_mm": _("Thickness (mm)"),
-            "vibration": _("Vibration"),
-            "icmv": _("Compaction value (ICMV)"),
-            "rate_l_per_m2": _("Spray rate (L/m²)"),
-            "mix_temp_c": _("Mix temperature (°C)"),
-            "load_t": _("Load (t)"),
-            "depth_mm": _("Milling depth (mm)"),
-        },
+        "fields": {name: str(label) for name, label in FIELD_LABELS.items()},
         "acknowledge": _("Acknowledge"),
         "resolve": _("Resolve"),
         "no_alarms": _("No active alarms."),
