@@ -9,6 +9,7 @@ from django.core.serializers import serialize
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from zhiyang.core.actors import audit_user, is_system
 from zhiyang.core.choices import AuditAction
 from zhiyang.core.models import AuditLog
 from zhiyang.core.roles import resource_of
@@ -35,11 +36,13 @@ def record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> AuditLog:
-    """Write one audit row; call it inside the transaction that made the change."""
-    actor = user if getattr(user, "is_authenticated", False) else None
+    """Write one audit row; call it inside the transaction that made the change.
+
+    ``user`` is the actor (a User, or ``core.actors.SYSTEM``, logged as "system")."""
+    actor = audit_user(user)
     return AuditLog.objects.create(
         user=actor,
-        username=actor.get_username() if actor else "",
+        username=actor.get_username() if actor else ("system" if is_system(user) else ""),
         action=action,
         resource=resource_of(type(obj)),
         object_id=str(obj.pk),

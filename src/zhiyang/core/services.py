@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from zhiyang.core import audit
 from zhiyang.core.access import in_scope
+from zhiyang.core.actors import is_system
 from zhiyang.core.choices import AuditAction
 
 M = TypeVar("M", bound=models.Model)
@@ -35,9 +36,11 @@ def _assign(obj: models.Model, data: Mapping[str, Any]) -> dict[str, Any]:
 def ensure_in_scope(*, user: Any, obj: models.Model, action: str) -> None:
     """Refuse a write that would leave ``obj`` outside the user's scope (rolls back).
 
-    ``user=None`` is the system itself (commands, imports run by an operator).
+    ``user`` is the actor: ``core.actors.SYSTEM`` (commands, imports run by an operator) is
+    never refused. ``None`` is still read as the system here until every caller passes
+    ``SYSTEM`` (issue 15).
     """
-    if user is not None and not in_scope(user, obj, action):
+    if user is not None and not is_system(user) and not in_scope(user, obj, action):
         raise ValidationError(_("This change would put the object outside your scope."))
 
 
