@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from zhiyang.core import audit, crypto
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import Actor, organisation_of
 from zhiyang.core.choices import AuditAction
 from zhiyang.core.models import Organisation
 from zhiyang.core.services import create_object, delete_object, update_object
@@ -40,16 +41,16 @@ from zhiyang.fleet.telematics.parsers import MachineReading, parse_document
 # ---------------------------------------------------------------- machines
 
 
-def create_equipment(*, user: Any, data: Mapping[str, Any]) -> Equipment:
-    return create_object(user=user, model=Equipment, data=data)
+def create_equipment(*, actor: Actor, data: Mapping[str, Any]) -> Equipment:
+    return create_object(actor=actor, model=Equipment, data=data)
 
 
-def update_equipment(*, user: Any, equipment: Equipment, data: Mapping[str, Any]) -> Equipment:
-    return update_object(user=user, obj=equipment, data=data)
+def update_equipment(*, actor: Actor, equipment: Equipment, data: Mapping[str, Any]) -> Equipment:
+    return update_object(actor=actor, obj=equipment, data=data)
 
 
-def delete_equipment(*, user: Any, equipment: Equipment) -> None:
-    delete_object(user=user, obj=equipment)
+def delete_equipment(*, actor: Actor, equipment: Equipment) -> None:
+    delete_object(actor=actor, obj=equipment)
 
 
 # ---------------------------------------------------------------- telematics sources
@@ -66,7 +67,7 @@ def _source_snapshot(source: TelematicsSource) -> dict[str, Any]:
 
 def save_source(
     *,
-    user: Any,
+    actor: Actor,
     data: Mapping[str, Any],
     source: TelematicsSource | None = None,
     auth_value: str | None = None,
@@ -87,11 +88,11 @@ def save_source(
             obj.auth_value_encrypted = crypto.encrypt(auth_value)
         obj.full_clean()
         obj.save()
-        ensure_in_scope(user=user, obj=obj, action="add" if creating else "change")
+        ensure_in_scope(actor=actor, obj=obj, action="add" if creating else "change")
         after = _source_snapshot(obj)
         if creating or after != before:
             audit.record(
-                user=user,
+                actor=actor,
                 action=AuditAction.CREATE if creating else AuditAction.UPDATE,
                 obj=obj,
                 before=before,
@@ -100,10 +101,10 @@ def save_source(
     return obj
 
 
-def delete_source(*, user: Any, source: TelematicsSource) -> None:
+def delete_source(*, actor: Actor, source: TelematicsSource) -> None:
     with transaction.atomic():
         audit.record(
-            user=user,
+            actor=actor,
             action=AuditAction.DELETE,
             obj=source,
             before=_source_snapshot(source),
@@ -208,13 +209,11 @@ def _unique_code(organisation: Organisation, reading: MachineReading) -> str:
 
 
 def matching_equipment(
-    *, user: Any, organisation: Organisation | None
+    *, actor: Actor, organisation: Organisation | None
 ) -> models.QuerySet[Equipment]:
     """The machines an import may write to: those the user may change (all for the system),
     narrowed to ``organisation`` when given."""
-    queryset = Equipment.objects.all()
-    if user is not None:
-        queryset = restrict(queryset, user, "change")
+    queryset = restrict(Equipment.objects.all(), actor, "change")
     if organisation is not None:
         queryset = queryset.filter(organisation=organisation)
     return queryset
@@ -223,7 +222,7 @@ def matching_equipment(
 def write_readings(
     readings: list[MachineReading],
     *,
-    user: Any,
+    actor: Actor,
     organisation: Organisation | None,
     origin: str,
     source: TelematicsSource | None = None,
@@ -242,7 +241,7 @@ def write_readings(
         pool = (
             equipment
             if equipment is not None
-            else matching_equipment(user=user, organisation=organisation)
+            else matching_equipment(actor=actor, organisation=organisation)
         )
         matcher = _Matcher(pool)
         pairs: list[tuple[Equipment, MachineReading]] = []
@@ -270,7 +269,7 @@ def write_readings(
 
         record = TelematicsImport.objects.create(
             organisation=organisation
-            or (pairs[0][0].organisation if pairs else _fallback_org(user)),
+            or (pairs[0][0].organisation if pairs else _fallback_org(actor)),
             origin=origin,
             source=source,
             filename=filename[:255],
@@ -360,7 +359,7 @@ def write_readings(
         record.unknown = result.unknown
         record.save()
         audit.record(
-            user=user,
+            actor=actor,
             action=AuditAction.CREATE,
             obj=record,
             before=None,
@@ -369,8 +368,8 @@ def write_readings(
     return result
 
 
-def _fallback_org(user: Any) -> Organisation:
-    org = getattr(user, "organisation", None)
+def _fallback_org(actor: Actor) -> Organisation:
+    org = organisation_of(actor)
     if org is not None:
         return org
     first = Organisation.objects.order_by("pk").first()
@@ -426,7 +425,7 @@ def _update_last_known(rows: Iterable[TelematicsSnapshot]) -> None:
 def import_document(
     data: bytes,
     *,
-    user: Any,
+    actor: Actor,
     organisation: Organisation | None = None,
     filename: str = "",
     content_type: str = "",
@@ -437,7 +436,7 @@ def import_document(
     document = parse_document(data, filename=filename, content_type=content_type)
     return write_readings(
         document.machines,
-        user=user,
+        actor=actor,
         organisation=organisation,
         origin=ImportOrigin.FILE,
         filename=filename,
@@ -565,17 +564,17 @@ def due_services(
 
 
 def save_interval(
-    *, user: Any, data: Mapping[str, Any], interval: ServiceInterval | None = None
+    *, actor: Actor, data: Mapping[str, Any], interval: ServiceInterval | None = None
 ) -> ServiceInterval:
     if interval is None:
-        return create_object(user=user, model=ServiceInterval, data=data)
-    return update_object(user=user, obj=interval, data=data)
+        return create_object(actor=actor, model=ServiceInterval, data=data)
+    return update_object(actor=actor, obj=interval, data=data)
 
 
-def record_service(*, user: Any, data: Mapping[str, Any]) -> ServiceRecord:
+def record_service(*, actor: Actor, data: Mapping[str, Any]) -> ServiceRecord:
     """Record a service; a record against an interval resets that interval's last service."""
     with transaction.atomic():
-        record = create_object(user=user, model=ServiceRecord, data=data)
+        record = create_object(actor=actor, model=ServiceRecord, data=data)
         interval = record.interval
         if interval is not None:
             changes: dict[str, Any] = {}
@@ -584,7 +583,7 @@ def record_service(*, user: Any, data: Mapping[str, Any]) -> ServiceRecord:
                 if record.hours is not None:
                     changes["last_service_hours"] = record.hours
             if changes:
-                update_object(user=user, obj=interval, data=changes)
+                update_object(actor=actor, obj=interval, data=changes)
     return record
 
 

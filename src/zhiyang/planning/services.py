@@ -32,9 +32,10 @@ from zhiyang.analytics.deterioration import (
 )
 from zhiyang.condition.choices import SurveyStatus
 from zhiyang.condition.models import SurveyUnit
-from zhiyang.core import audit, roles
+from zhiyang.core import actors, audit
 from zhiyang.core import services as core_services
 from zhiyang.core.access import Scope, network_scope_q
+from zhiyang.core.actors import SYSTEM, Actor, audit_user, organisation_of
 from zhiyang.core.choices import AuditAction
 from zhiyang.core.models import Organisation
 from zhiyang.network.chainage import format_chainage
@@ -65,25 +66,10 @@ INLINE_MAX_UNITS = 1500
 SOLVER_TIME_LIMIT_S = 120.0
 
 
-def _require(user: Any, resource: str, action: str, message: str) -> None:
-    if user is not None and not user.may(resource, action):
-        raise PermissionDenied(message)
-
-
-def may_approve(user: Any) -> bool:
-    """True if ``user`` may approve plan items. ``planning.approval`` is granted only by its
-    own explicit entry in the matrix (``planning.*`` lets engineers plan, not approve)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return "change" in roles.matrix().get(user.role, {}).get(APPROVAL, frozenset())
-
-
 # =========================================================================== catalogue
 
 
-def seed_catalogue(*, user: Any = None) -> int:
+def seed_catalogue(*, actor: Actor) -> int:
     """Create the catalogue rows missing from the database from the cited defaults."""
     existing = set(Treatment.objects.values_list("code", flat=True))
     created = 0
@@ -92,28 +78,28 @@ def seed_catalogue(*, user: Any = None) -> int:
             if code in existing:
                 continue
             core_services.create_object(
-                user=user, model=Treatment, data={"code": code, **values}, check_scope=False
+                actor=actor, model=Treatment, data={"code": code, **values}, check_scope=False
             )
             created += 1
     return created
 
 
-def update_treatment(*, user: Any, treatment: Treatment, data: Mapping[str, Any]) -> Treatment:
+def update_treatment(*, actor: Actor, treatment: Treatment, data: Mapping[str, Any]) -> Treatment:
     """Edit a catalogue row (audited). Edited values are no longer the cited ones, so the
     row is marked unconfirmed unless the editor says otherwise."""
-    _require(user, "planning.treatment", "change", _("You may not change the catalogue."))
+    actors.require(actor, "planning.treatment", "change", _("You may not change the catalogue."))
     values = {k: v for k, v in data.items() if k != "code"}
-    values.setdefault("updated_by", user if getattr(user, "is_authenticated", False) else None)
+    values.setdefault("updated_by", audit_user(actor))
     values.setdefault("updated_at", timezone.now())
-    return core_services.update_object(user=user, obj=treatment, data=values, check_scope=False)
+    return core_services.update_object(actor=actor, obj=treatment, data=values, check_scope=False)
 
 
-def reset_treatment(*, user: Any, treatment: Treatment) -> Treatment:
+def reset_treatment(*, actor: Actor, treatment: Treatment) -> Treatment:
     """Copy the cited default values of the treatment back (audited)."""
     default = catalogue.defaults().get(treatment.code)
     if default is None:
         raise ValidationError(_("This treatment has no cited default."))
-    return update_treatment(user=user, treatment=treatment, data=default)
+    return update_treatment(actor=actor, treatment=treatment, data=default)
 
 
 def active_treatments() -> list[Treatment]:
@@ -167,11 +153,11 @@ def latest_units(organisation: Organisation) -> list[SurveyUnit]:
 # =========================================================================== calibration
 
 
-def fit_calibrations(*, user: Any, organisation: Organisation, index: str = "pqi") -> list[Any]:
+def fit_calibrations(*, actor: Actor, organisation: Organisation, index: str = "pqi") -> list[Any]:
     """Fit α, β per pavement and road-class group from the organisation's survey history
     (``planning.calibration``); the new rows replace the active ones. Groups with fewer than
     ``calibration.MIN_PAIRS`` pairs keep the default."""
-    _require(user, "planning.calibration", "add", _("You may not calibrate."))
+    actors.require(actor, "planning.calibration", "add", _("You may not calibrate."))
     rows = units_in_scope(organisation).values(
         "route_id",
         "survey__direction",
@@ -220,11 +206,11 @@ def fit_calibrations(*, user: Any, organisation: Organisation, index: str = "pqi
             )
             for row in old:
                 core_services.update_object(
-                    user=user, obj=row, data={"active": False}, check_scope=False
+                    actor=actor, obj=row, data={"active": False}, check_scope=False
                 )
             created.append(
                 core_services.create_object(
-                    user=user,
+                    actor=actor,
                     model=Calibration,
                     check_scope=False,
                     data={
@@ -243,7 +229,7 @@ def fit_calibrations(*, user: Any, organisation: Organisation, index: str = "pqi
                         "points": fit.points,
                         "years": "–".join(str(y) for y in years),
                         "fitted_at": now,
-                        "fitted_by": user if getattr(user, "is_authenticated", False) else None,
+                        "fitted_by": audit_user(actor),
                         "active": True,
                     },
                 )
@@ -251,9 +237,9 @@ def fit_calibrations(*, user: Any, organisation: Organisation, index: str = "pqi
     return created
 
 
-def set_calibration_active(*, user: Any, calibration: Calibration, active: bool) -> Calibration:
+def set_calibration_active(*, actor: Actor, calibration: Calibration, active: bool) -> Calibration:
     """Use (or stop using) a calibration; activating one deactivates its group's other."""
-    _require(user, "planning.calibration", "change", _("You may not change calibrations."))
+    actors.require(actor, "planning.calibration", "change", _("You may not change calibrations."))
     with transaction.atomic():
         if active:
             for other in Calibration.objects.filter(
@@ -264,10 +250,10 @@ def set_calibration_active(*, user: Any, calibration: Calibration, active: bool)
                 active=True,
             ).exclude(pk=calibration.pk):
                 core_services.update_object(
-                    user=user, obj=other, data={"active": False}, check_scope=False
+                    actor=actor, obj=other, data={"active": False}, check_scope=False
                 )
         return core_services.update_object(
-            user=user, obj=calibration, data={"active": active}, check_scope=False
+            actor=actor, obj=calibration, data={"active": active}, check_scope=False
         )
 
 
@@ -309,9 +295,9 @@ def _check_levels(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def create_scenario(*, user: Any, data: Mapping[str, Any]) -> Scenario:
+def create_scenario(*, actor: Actor, data: Mapping[str, Any]) -> Scenario:
     """A new scenario (not run yet); the organisation defaults to the user's."""
-    _require(user, "planning.scenario", "add", _("You may not create scenarios."))
+    actors.require(actor, "planning.scenario", "add", _("You may not create scenarios."))
     unknown = set(data) - set(SCENARIO_FIELDS)
     if unknown:
         raise ValidationError(
@@ -319,29 +305,29 @@ def create_scenario(*, user: Any, data: Mapping[str, Any]) -> Scenario:
         )
     values = _check_levels(data)
     if values.get("organisation") is None:
-        organisation = getattr(user, "organisation", None)
+        organisation = organisation_of(actor)
         if organisation is None:
             raise ValidationError({"organisation": _("Choose the scenario's organisation.")})
         values["organisation"] = organisation
-    values["created_by"] = user if getattr(user, "is_authenticated", False) else None
-    return core_services.create_object(user=user, model=Scenario, data=values)
+    values["created_by"] = audit_user(actor)
+    return core_services.create_object(actor=actor, model=Scenario, data=values)
 
 
-def update_scenario(*, user: Any, scenario: Scenario, data: Mapping[str, Any]) -> Scenario:
-    _require(user, "planning.scenario", "change", _("You may not change scenarios."))
+def update_scenario(*, actor: Actor, scenario: Scenario, data: Mapping[str, Any]) -> Scenario:
+    actors.require(actor, "planning.scenario", "change", _("You may not change scenarios."))
     unknown = set(data) - set(SCENARIO_FIELDS)
     if unknown:
         raise ValidationError(
             _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))}
         )
     _ensure_not_frozen(scenario)
-    return core_services.update_object(user=user, obj=scenario, data=_check_levels(data))
+    return core_services.update_object(actor=actor, obj=scenario, data=_check_levels(data))
 
 
-def delete_scenario(*, user: Any, scenario: Scenario) -> None:
-    _require(user, "planning.scenario", "delete", _("You may not delete scenarios."))
+def delete_scenario(*, actor: Actor, scenario: Scenario) -> None:
+    actors.require(actor, "planning.scenario", "delete", _("You may not delete scenarios."))
     _ensure_not_frozen(scenario)
-    core_services.delete_object(user=user, obj=scenario)
+    core_services.delete_object(actor=actor, obj=scenario)
 
 
 def _ensure_not_frozen(scenario: Scenario) -> None:
@@ -359,15 +345,15 @@ class Submitted:
     summary: dict[str, Any] | None = None
 
 
-def submit_run(*, user: Any, scenario: Scenario, background: bool = False) -> Submitted:
+def submit_run(*, actor: Actor, scenario: Scenario, background: bool = False) -> Submitted:
     """Run inline when the scope is small, else queue a background job."""
-    _require(user, "planning.scenario", "change", _("You may not run scenarios."))
+    actors.require(actor, "planning.scenario", "change", _("You may not run scenarios."))
     _ensure_not_frozen(scenario)
     if background or len(latest_units(scenario.organisation)) > INLINE_MAX_UNITS:
         from zhiyang.planning.tasks import start_run
 
-        return Submitted(job=start_run(user=user, scenario=scenario))
-    return Submitted(summary=run_scenario(user=user, scenario=scenario))
+        return Submitted(job=start_run(actor=actor, scenario=scenario))
+    return Submitted(summary=run_scenario(actor=actor, scenario=scenario))
 
 
 def _set_status(scenario: Scenario, status: str, message: str = "") -> None:
@@ -376,7 +362,7 @@ def _set_status(scenario: Scenario, status: str, message: str = "") -> None:
 
 def run_scenario(
     *,
-    user: Any,
+    actor: Actor,
     scenario: Scenario,
     progress: Callable[[float, str], None] | None = None,
 ) -> dict[str, Any]:
@@ -421,7 +407,7 @@ def run_scenario(
             )
             solved.append((pct, _solve_level(scenario, candidates, pct)))
         report(92, _("Saving the plan"))
-        summary = _store(scenario, user, units, candidates, solved)
+        summary = _store(scenario, actor, units, candidates, solved)
     except Exception as exc:
         text = (
             " ".join(str(m) for m in exc.messages) if isinstance(exc, ValidationError) else str(exc)
@@ -504,7 +490,7 @@ def _unit_pqi(candidates: lifecycle.Candidates, outcome: lifecycle.Trajectories)
 
 def _store(
     scenario: Scenario,
-    user: Any,
+    actor: Actor,
     units: Sequence[SurveyUnit],
     candidates: lifecycle.Candidates,
     solved: list[tuple[float, optimize.Solution]],
@@ -584,7 +570,7 @@ def _store(
         )
         scenario.refresh_from_db()
         audit.record(
-            user=user,
+            actor=actor,
             action=AuditAction.UPDATE,
             obj=scenario,
             before=before,
@@ -663,7 +649,7 @@ def merge_ranges(items: Iterable[PlanItem]) -> list[Range]:
     )
 
 
-def approve_items(*, user: Any, items: Iterable[PlanItem]) -> list[Any]:
+def approve_items(*, actor: Actor, items: Iterable[PlanItem]) -> list[Any]:
     """Approve plan items and turn them into draft works projects, one per merged chainage
     range (estimated cost = the sum of the items' costs). Items already approved are left
     alone, so approving twice creates nothing new; an approved item whose draft project was
@@ -673,7 +659,7 @@ def approve_items(*, user: Any, items: Iterable[PlanItem]) -> list[Any]:
     from zhiyang.works.choices import ProjectSource
     from zhiyang.works.choices import Treatment as TreatmentCode
 
-    if not may_approve(user):
+    if not actors.may(actor, APPROVAL, "change"):
         raise PermissionDenied(_("You may not approve plan items."))
     pks = [i.pk for i in items]
     projects = []
@@ -698,8 +684,8 @@ def approve_items(*, user: Any, items: Iterable[PlanItem]) -> list[Any]:
             project = works_services.create_project(
                 # Approval is a planning right; the project is made by the system for the
                 # approver (managers may approve plans without creating projects by hand).
-                user=None,
-                created_by=user if getattr(user, "is_authenticated", False) else None,
+                actor=SYSTEM,
+                created_by=audit_user(actor),
                 organisation=scenario.organisation,
                 name=name[:200],
                 route=first.route,
@@ -723,12 +709,12 @@ def approve_items(*, user: Any, items: Iterable[PlanItem]) -> list[Any]:
             for item in block.items:
                 before = audit.snapshot(item)
                 item.approved = True
-                item.approved_by = user if getattr(user, "is_authenticated", False) else None
+                item.approved_by = audit_user(actor)
                 item.approved_at = now
                 item.project = project
                 item.save(update_fields=["approved", "approved_by", "approved_at", "project"])
                 audit.record(
-                    user=user,
+                    actor=actor,
                     action=AuditAction.UPDATE,
                     obj=item,
                     before=before,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from zhiyang.analytics import workzone as kernel
 from zhiyang.core import audit, offline, services
 from zhiyang.core.access import may, restrict
+from zhiyang.core.actors import Actor, audit_user, is_system
 from zhiyang.core.choices import AuditAction, Role
 from zhiyang.network import linref
 from zhiyang.network.chainage import format_chainage
@@ -66,17 +67,13 @@ SIGN_COLOR = "#1f4e99"
 SIGN_OFFSET_M = 8.0
 
 
-def _user_or_none(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 # =========================================================================== work zones
 
 
 STANDARD_CODE = "jtg_h30_2015"
 
 
-def standard_overrides(user: Any) -> dict[str, Any]:
+def standard_overrides(actor: Actor) -> dict[str, Any]:
     """The JTG H30-2015 overrides that apply to the user's organisation (the standards
     app's, when installed); ``{}`` means the packaged, cited values."""
     from django.apps import apps
@@ -85,10 +82,10 @@ def standard_overrides(user: Any) -> dict[str, Any]:
         return {}
     from zhiyang.standards.services import overrides_for
 
-    return overrides_for(STANDARD_CODE, getattr(user, "organisation_id", None))
+    return overrides_for(STANDARD_CODE, getattr(actor, "organisation_id", None))
 
 
-def design(values: Mapping[str, Any], *, user: Any = None) -> kernel.WorkZoneLayout:
+def design(values: Mapping[str, Any], *, actor: Actor) -> kernel.WorkZoneLayout:
     """Run the kernel for a work zone's values (with the organisation's overrides); kernel
     errors become field errors."""
     closed_lane = values.get("closed_lane") or ClosedLane.OUTER
@@ -103,7 +100,7 @@ def design(values: Mapping[str, Any], *, user: Any = None) -> kernel.WorkZoneLay
             design_speed_kmh=float(values.get("normal_speed_kmh") or values["speed_limit_kmh"]),
             shoulder_only=closed_lane == ClosedLane.SHOULDER,
             opposite_carriageway=closed_lane == ClosedLane.HALF,
-            parameters=standard_overrides(user) or None,
+            parameters=standard_overrides(actor) or None,
         )
     except kernel.WorkZoneInputError as exc:
         message = str(exc)
@@ -151,7 +148,7 @@ def place_layout(
 
 
 def _work_zone_values(
-    data: Mapping[str, Any], current: WorkZone | None = None, *, user: Any = None
+    data: Mapping[str, Any], current: WorkZone | None = None, *, actor: Actor
 ) -> dict[str, Any]:
     """The values to save, with the layout (and the layout's chainage range) recomputed."""
     values = dict(data)
@@ -197,7 +194,7 @@ def _work_zone_values(
             {"work_start_m": _("The work area must lie within the route's chainage range.")}
         )
     layout = place_layout(
-        design(merged, user=user),
+        design(merged, actor=actor),
         direction=merged["direction"],
         work_start_m=float(merged["work_start_m"]),
         work_end_m=float(merged["work_end_m"]),
@@ -216,20 +213,20 @@ def _work_zone_values(
     return values
 
 
-def create_work_zone(*, user: Any, data: Mapping[str, Any]) -> WorkZone:
+def create_work_zone(*, actor: Actor, data: Mapping[str, Any]) -> WorkZone:
     """A new work zone with its layout computed; district from the route when not given."""
-    values = _work_zone_values(data, user=user)
-    values.setdefault("created_by", _user_or_none(user))
-    return services.create_object(user=user, model=WorkZone, data=values)
+    values = _work_zone_values(data, actor=actor)
+    values.setdefault("created_by", audit_user(actor))
+    return services.create_object(actor=actor, model=WorkZone, data=values)
 
 
-def update_work_zone(*, user: Any, work_zone: WorkZone, data: Mapping[str, Any]) -> WorkZone:
-    values = _work_zone_values(data, current=work_zone, user=user)
-    return services.update_object(user=user, obj=work_zone, data=values)
+def update_work_zone(*, actor: Actor, work_zone: WorkZone, data: Mapping[str, Any]) -> WorkZone:
+    values = _work_zone_values(data, current=work_zone, actor=actor)
+    return services.update_object(actor=actor, obj=work_zone, data=values)
 
 
-def delete_work_zone(*, user: Any, work_zone: WorkZone) -> None:
-    services.delete_object(user=user, obj=work_zone)
+def delete_work_zone(*, actor: Actor, work_zone: WorkZone) -> None:
+    services.delete_object(actor=actor, obj=work_zone)
 
 
 def work_zone_geojson(work_zone: WorkZone) -> dict[str, Any]:
@@ -302,11 +299,11 @@ def work_zone_geojson(work_zone: WorkZone) -> dict[str, Any]:
 
 
 def create_template(
-    *, user: Any, data: Mapping[str, Any], items: Iterable[str | Mapping[str, Any]]
+    *, actor: Actor, data: Mapping[str, Any], items: Iterable[str | Mapping[str, Any]]
 ) -> InspectionTemplate:
     """A checklist template with its items (in the given order); one audit row."""
     with transaction.atomic():
-        template = services.create_object(user=user, model=InspectionTemplate, data=data)
+        template = services.create_object(actor=actor, model=InspectionTemplate, data=data)
         rows = []
         for order, item in enumerate(items, start=1):
             values = {"text": item} if isinstance(item, str) else dict(item)
@@ -319,7 +316,7 @@ def create_template(
     return template
 
 
-def plan_inspection(*, user: Any, data: Mapping[str, Any]) -> Inspection:
+def plan_inspection(*, actor: Actor, data: Mapping[str, Any]) -> Inspection:
     """A planned inspection with one blank result per template item.
 
     The route and district come from the work zone when one is given.
@@ -334,7 +331,7 @@ def plan_inspection(*, user: Any, data: Mapping[str, Any]) -> Inspection:
     if values.get("district") is None and values.get("route") is not None:
         values["district"] = district_at(values["route"], float(values.get("chainage_m") or 0))
     with transaction.atomic():
-        inspection = services.create_object(user=user, model=Inspection, data=values)
+        inspection = services.create_object(actor=actor, model=Inspection, data=values)
         InspectionResult.objects.bulk_create(
             [
                 InspectionResult(inspection=inspection, item=item)
@@ -353,7 +350,7 @@ class ItemEntry:
 
 def record_inspection(
     *,
-    user: Any,
+    actor: Actor,
     inspection: Inspection,
     entries: Mapping[int, ItemEntry],
     note: str = "",
@@ -389,7 +386,7 @@ def record_inspection(
             row.save()
         inspection.status = InspectionStatus.DONE
         inspection.done_at = timezone.now()
-        inspection.inspector = _user_or_none(user) or inspection.inspector
+        inspection.inspector = audit_user(actor) or inspection.inspector
         if note:
             inspection.note = note
         inspection.full_clean()
@@ -397,13 +394,13 @@ def record_inspection(
         after = audit.snapshot(inspection)
         after["results"] = {str(k): entries[k].result for k in sorted(results)}
         audit.record(
-            user=user, action=AuditAction.UPDATE, obj=inspection, before=before, after=after
+            actor=actor, action=AuditAction.UPDATE, obj=inspection, before=before, after=after
         )
     return inspection
 
 
 def raise_hazard_from_result(
-    *, user: Any, result: InspectionResult, level: str | None = None
+    *, actor: Actor, result: InspectionResult, level: str | None = None
 ) -> Hazard:
     """One click on a failed item: a hazard at the inspection's place with the item's note
     and photo. Raising it again returns the hazard already raised."""
@@ -430,7 +427,7 @@ def raise_hazard_from_result(
         data["level"] = level
     if result.photo:
         data["photo"] = result.photo.name
-    return report_hazard(user=user, data=data)[0]
+    return report_hazard(actor=actor, data=data)[0]
 
 
 # =========================================================================== hazards
@@ -484,25 +481,28 @@ HAZARD_STEPS: dict[str, Step] = {
 }
 
 
-def may_take(user: Any, hazard: Hazard, action: str) -> bool:
-    """True if ``user`` may take ``action`` on ``hazard`` now (state, role, scope)."""
+def may_take(actor: Actor, hazard: Hazard, action: str) -> bool:
+    """True if ``actor`` may take ``action`` on ``hazard`` now (state, role, scope)."""
     step = HAZARD_STEPS[action]
     if hazard.status not in step.sources:
         return False
-    if not may(user, Hazard, "change"):
+    if not may(actor, Hazard, "change"):
         return False
-    if not restrict(Hazard.objects.filter(pk=hazard.pk), user, "change").exists():
+    if not restrict(Hazard.objects.filter(pk=hazard.pk), actor, "change").exists():
         return False
-    if getattr(user, "is_superuser", False) or getattr(user, "role", None) in step.roles:
+    if is_system(actor) or getattr(actor, "is_superuser", False):
         return True
-    return step.assignee_may and hazard.assignee_id is not None and hazard.assignee_id == user.pk
+    if getattr(actor, "role", None) in step.roles:
+        return True
+    own = hazard.assignee_id is not None and hazard.assignee_id == getattr(actor, "pk", None)
+    return step.assignee_may and own
 
 
-def allowed_steps(user: Any, hazard: Hazard) -> list[str]:
-    return [a for a in HAZARD_STEPS if may_take(user, hazard, a)]
+def allowed_steps(actor: Actor, hazard: Hazard) -> list[str]:
+    return [a for a in HAZARD_STEPS if may_take(actor, hazard, a)]
 
 
-def check_step(*, user: Any, hazard: Hazard, action: str) -> None:
+def check_step(*, actor: Actor, hazard: Hazard, action: str) -> None:
     """Refuse a step the hazard's state does not allow (ValidationError) or the user may
     not take (PermissionDenied); checked before the step's own inputs."""
     step = HAZARD_STEPS[action]
@@ -516,13 +516,13 @@ def check_step(*, user: Any, hazard: Hazard, action: str) -> None:
                 }
             }
         )
-    if not may_take(user, hazard, action):
+    if not may_take(actor, hazard, action):
         raise PermissionDenied(_("You may not take this step on this hazard."))
 
 
 def _step(
     *,
-    user: Any,
+    actor: Actor,
     hazard: Hazard,
     action: str,
     changes: Mapping[str, Any],
@@ -532,7 +532,7 @@ def _step(
     step = HAZARD_STEPS[action]
     with transaction.atomic():
         hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
-        check_step(user=user, hazard=hazard, action=action)
+        check_step(actor=actor, hazard=hazard, action=action)
         before = audit.snapshot(hazard)
         previous = hazard.status
         for name, value in changes.items():
@@ -545,11 +545,11 @@ def _step(
             action=action,
             from_status=previous,
             to_status=hazard.status,
-            user=_user_or_none(user),
+            user=audit_user(actor),
             note=note,
         )
         audit.record(
-            user=user,
+            actor=actor,
             action=AuditAction.UPDATE,
             obj=hazard,
             before=before,
@@ -558,25 +558,25 @@ def _step(
     return hazard
 
 
-def report_hazard(*, user: Any, data: Mapping[str, Any]) -> tuple[Hazard, bool]:
+def report_hazard(*, actor: Actor, data: Mapping[str, Any]) -> tuple[Hazard, bool]:
     """Report a hazard: GPS point → route and chainage (or route + chainage by hand).
 
     Returns (hazard, created). A ``client_uuid`` seen before returns the first report
     (an offline phone retrying), provided the user may see it; otherwise it is refused.
     """
-    if user is not None and not may(user, Hazard, "add"):
+    if not may(actor, Hazard, "add"):
         raise PermissionDenied(_("You may not report hazards."))
     values = dict(data)
     client_uuid = values.get("client_uuid") or None
     if client_uuid:
-        existing = offline.previous_submission(Hazard, user, client_uuid)
+        existing = offline.previous_submission(Hazard, actor, client_uuid)
         if existing is not None:
             return existing, False
     if values.get("chainage_m") in (None, ""):
         lon, lat = values.get("lon"), values.get("lat")
         if lon is None or lat is None:
             raise ValidationError({"lon": _("Give the GPS position, or the route and chainage.")})
-        found = locate_field_point(user=user, lon=float(lon), lat=float(lat))
+        found = locate_field_point(actor=actor, lon=float(lon), lat=float(lat))
         if values.get("route") is not None and values["route"].pk != found.route.pk:
             found = linref.Location(values["route"], *_on_route(values["route"], lon, lat))
         values["route"] = found.route
@@ -596,23 +596,23 @@ def report_hazard(*, user: Any, data: Mapping[str, Any]) -> tuple[Hazard, bool]:
             status="active",
         ).first()
     values["client_uuid"] = client_uuid
-    values.setdefault("reported_by", _user_or_none(user))
+    values.setdefault("reported_by", audit_user(actor))
     values["status"] = HazardStatus.REPORTED
     try:
         with transaction.atomic():
-            hazard = services.create_object(user=user, model=Hazard, data=values)
+            hazard = services.create_object(actor=actor, model=Hazard, data=values)
             HazardEvent.objects.create(
                 hazard=hazard,
                 action=HazardAction.REPORT,
                 to_status=hazard.status,
-                user=_user_or_none(user),
+                user=audit_user(actor),
                 at=hazard.reported_at,
                 note=hazard.description[:500],
             )
     except (IntegrityError, ValidationError):
         # Two retries racing: the first one won.
         if client_uuid:
-            existing = offline.previous_submission(Hazard, user, client_uuid)
+            existing = offline.previous_submission(Hazard, actor, client_uuid)
             if existing is not None:
                 return existing, False
         raise
@@ -629,11 +629,11 @@ def _on_route(route: Route, lon: float, lat: float) -> tuple[float, float, float
 
 
 def assign_hazard(
-    *, user: Any, hazard: Hazard, assignee: Any, deadline: datetime.date, note: str = ""
+    *, actor: Actor, hazard: Hazard, assignee: Any, deadline: datetime.date, note: str = ""
 ) -> Hazard:
     """Give the hazard to someone to rectify by ``deadline`` (re-assigning is allowed)."""
     hazard = Hazard.objects.get(pk=hazard.pk)  # the caller's copy may be stale
-    check_step(user=user, hazard=hazard, action=HazardAction.ASSIGN)
+    check_step(actor=actor, hazard=hazard, action=HazardAction.ASSIGN)
     if assignee is None or not getattr(assignee, "is_active", False):
         raise ValidationError({"assignee": _("Choose an active user.")})
     if not restrict(Hazard.objects.filter(pk=hazard.pk), assignee, "change").exists():
@@ -643,7 +643,7 @@ def assign_hazard(
     if deadline < timezone.localdate(hazard.reported_at):
         raise ValidationError({"deadline": _("The deadline must not be before the report.")})
     return _step(
-        user=user,
+        actor=actor,
         hazard=hazard,
         action=HazardAction.ASSIGN,
         changes={"assignee": assignee, "deadline": deadline, "assigned_at": timezone.now()},
@@ -651,26 +651,28 @@ def assign_hazard(
     )
 
 
-def rectify_hazard(*, user: Any, hazard: Hazard, note: str, photo: Any = None) -> Hazard:
+def rectify_hazard(*, actor: Actor, hazard: Hazard, note: str, photo: Any = None) -> Hazard:
     """The assignee reports the hazard fixed, with a note and (usually) a photo."""
     hazard = Hazard.objects.get(pk=hazard.pk)  # the caller's copy may be stale
-    check_step(user=user, hazard=hazard, action=HazardAction.RECTIFY)
+    check_step(actor=actor, hazard=hazard, action=HazardAction.RECTIFY)
     if not (note or "").strip():
         raise ValidationError({"note": _("Say what was done.")})
     changes: dict[str, Any] = {"rectification_note": note.strip(), "rectified_at": timezone.now()}
     if photo:
         changes["rectification_photo"] = photo
-    return _step(user=user, hazard=hazard, action=HazardAction.RECTIFY, changes=changes, note=note)
+    return _step(
+        actor=actor, hazard=hazard, action=HazardAction.RECTIFY, changes=changes, note=note
+    )
 
 
-def verify_hazard(*, user: Any, hazard: Hazard, note: str = "") -> Hazard:
+def verify_hazard(*, actor: Actor, hazard: Hazard, note: str = "") -> Hazard:
     """A safety officer checks the rectification on site and accepts it."""
     return _step(
-        user=user,
+        actor=actor,
         hazard=hazard,
         action=HazardAction.VERIFY,
         changes={
-            "verified_by": _user_or_none(user),
+            "verified_by": audit_user(actor),
             "verified_at": timezone.now(),
             "verification_note": note,
         },
@@ -678,14 +680,14 @@ def verify_hazard(*, user: Any, hazard: Hazard, note: str = "") -> Hazard:
     )
 
 
-def reject_hazard(*, user: Any, hazard: Hazard, note: str) -> Hazard:
+def reject_hazard(*, actor: Actor, hazard: Hazard, note: str) -> Hazard:
     """The rectification is not good enough: back to the assignee (same deadline)."""
     hazard = Hazard.objects.get(pk=hazard.pk)  # the caller's copy may be stale
-    check_step(user=user, hazard=hazard, action=HazardAction.REJECT)
+    check_step(actor=actor, hazard=hazard, action=HazardAction.REJECT)
     if not (note or "").strip():
         raise ValidationError({"note": _("Say why the rectification is rejected.")})
     return _step(
-        user=user,
+        actor=actor,
         hazard=hazard,
         action=HazardAction.REJECT,
         changes={"rejections": hazard.rejections + 1, "verification_note": note.strip()},
@@ -693,9 +695,9 @@ def reject_hazard(*, user: Any, hazard: Hazard, note: str) -> Hazard:
     )
 
 
-def close_hazard(*, user: Any, hazard: Hazard, note: str = "") -> Hazard:
+def close_hazard(*, actor: Actor, hazard: Hazard, note: str = "") -> Hazard:
     return _step(
-        user=user,
+        actor=actor,
         hazard=hazard,
         action=HazardAction.CLOSE,
         changes={"closed_at": timezone.now()},
@@ -703,25 +705,25 @@ def close_hazard(*, user: Any, hazard: Hazard, note: str = "") -> Hazard:
     )
 
 
-def take_step(*, user: Any, hazard: Hazard, action: str, data: Mapping[str, Any]) -> Hazard:
+def take_step(*, actor: Actor, hazard: Hazard, action: str, data: Mapping[str, Any]) -> Hazard:
     """Dispatch a step by name (pages and API share it)."""
     note = str(data.get("note") or "")
     if action == HazardAction.ASSIGN:
         return assign_hazard(
-            user=user,
+            actor=actor,
             hazard=hazard,
             assignee=data.get("assignee"),
             deadline=data.get("deadline"),  # type: ignore[arg-type]
             note=note,
         )
     if action == HazardAction.RECTIFY:
-        return rectify_hazard(user=user, hazard=hazard, note=note, photo=data.get("photo"))
+        return rectify_hazard(actor=actor, hazard=hazard, note=note, photo=data.get("photo"))
     if action == HazardAction.VERIFY:
-        return verify_hazard(user=user, hazard=hazard, note=note)
+        return verify_hazard(actor=actor, hazard=hazard, note=note)
     if action == HazardAction.REJECT:
-        return reject_hazard(user=user, hazard=hazard, note=note)
+        return reject_hazard(actor=actor, hazard=hazard, note=note)
     if action == HazardAction.CLOSE:
-        return close_hazard(user=user, hazard=hazard, note=note)
+        return close_hazard(actor=actor, hazard=hazard, note=note)
     raise ValidationError({"action": _("Unknown step.")})
 
 
@@ -733,7 +735,7 @@ def overdue_hazards(today: datetime.date | None = None) -> QuerySet[Hazard]:
     )
 
 
-def escalate_overdue(*, user: Any = None, today: datetime.date | None = None) -> int:
+def escalate_overdue(*, actor: Actor, today: datetime.date | None = None) -> int:
     """Raise the escalation level of each overdue hazard once per day; audited.
 
     Idempotent per day: a hazard escalated today is left alone, so the command and the
@@ -757,12 +759,12 @@ def escalate_overdue(*, user: Any = None, today: datetime.date | None = None) ->
                 action=HazardAction.ESCALATE,
                 from_status=hazard.status,
                 to_status=hazard.status,
-                user=_user_or_none(user),
+                user=audit_user(actor),
                 note=_("Overdue by %(days)d days; escalation level %(level)d.")
                 % {"days": days, "level": hazard.escalation_level},
             )
             audit.record(
-                user=user,
+                actor=actor,
                 action=AuditAction.UPDATE,
                 obj=hazard,
                 before=before,
@@ -775,17 +777,17 @@ def escalate_overdue(*, user: Any = None, today: datetime.date | None = None) ->
 # =========================================================================== incidents
 
 
-def create_incident(*, user: Any, data: Mapping[str, Any]) -> Incident:
+def create_incident(*, actor: Actor, data: Mapping[str, Any]) -> Incident:
     values = dict(data)
     if values.get("district") is None and values.get("route") is not None:
         values["district"] = district_at(values["route"], float(values.get("chainage_m") or 0))
-    values.setdefault("reported_by", _user_or_none(user))
-    return services.create_object(user=user, model=Incident, data=values)
+    values.setdefault("reported_by", audit_user(actor))
+    return services.create_object(actor=actor, model=Incident, data=values)
 
 
-def update_incident(*, user: Any, incident: Incident, data: Mapping[str, Any]) -> Incident:
-    return services.update_object(user=user, obj=incident, data=data)
+def update_incident(*, actor: Actor, incident: Incident, data: Mapping[str, Any]) -> Incident:
+    return services.update_object(actor=actor, obj=incident, data=data)
 
 
-def delete_incident(*, user: Any, incident: Incident) -> None:
-    services.delete_object(user=user, obj=incident)
+def delete_incident(*, actor: Actor, incident: Incident) -> None:
+    services.delete_object(actor=actor, obj=incident)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from zhiyang.analytics import specs
 from zhiyang.core import audit, offline, services
 from zhiyang.core.access import may
+from zhiyang.core.actors import Actor, audit_user, is_system
 from zhiyang.core.choices import AuditAction, Role
 from zhiyang.sop import content as sop_content
 from zhiyang.sop.choices import NcrStatus, RunStatus, VersionStatus
@@ -51,22 +53,19 @@ DEFAULT_BASE = {"prime_coat": "semi_rigid", "tack_coat": "asphalt"}
 TRUE_VALUES = ("1", "on", "true", "yes")
 
 
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
-def role_of(user: Any) -> str:
-    """The user's role for sign-off and review (superusers act as administrators)."""
-    if user is None:
+def role_of(actor: Actor | AnonymousUser) -> str:
+    """The actor's role for sign-off and review (the system and superusers act as
+    administrators)."""
+    if is_system(actor):
         return Role.ADMIN
-    return Role.ADMIN if getattr(user, "is_superuser", False) else str(user.role)
+    return Role.ADMIN if getattr(actor, "is_superuser", False) else str(getattr(actor, "role", ""))
 
 
 # =========================================================================== instructions
 
 
 def load_instructions(
-    *, user: Any = None, using: str = "default", audited: bool = True
+    *, actor: Actor, using: str = "default", audited: bool = True
 ) -> list[tuple[str, bool]]:
     """Create each packaged instruction missing from the database, with its content as
     version 1, published. Existing instructions are left alone (an administrator may have
@@ -92,7 +91,7 @@ def load_instructions(
             )
             if audited and using == "default":
                 audit.record(
-                    user=user,
+                    actor=actor,
                     action=AuditAction.CREATE,
                     obj=version,
                     before=None,
@@ -103,11 +102,11 @@ def load_instructions(
 
 
 def publish_version(
-    *, user: Any, instruction: WorkInstruction, content: Mapping[str, Any], note: str = ""
+    *, actor: Actor, instruction: WorkInstruction, content: Mapping[str, Any], note: str = ""
 ) -> InstructionVersion:
     """Validate ``content`` and publish it as the next version; the previous published
     version is retired (runs keep the version they ran with)."""
-    if user is not None and not may(user, InstructionVersion, "add"):
+    if not may(actor, InstructionVersion, "add"):
         raise PermissionDenied(_("You may not publish work instructions."))
     try:
         data = sop_content.validate_content(content)
@@ -125,7 +124,7 @@ def publish_version(
             old.status = VersionStatus.RETIRED
             old.save(update_fields=["status"])
             audit.record(
-                user=user,
+                actor=actor,
                 action=AuditAction.UPDATE,
                 obj=old,
                 before=before,
@@ -133,7 +132,7 @@ def publish_version(
             )
         number = (instruction.versions.aggregate(n=Max("version"))["n"] or 0) + 1
         version = services.create_object(
-            user=user,
+            actor=actor,
             model=InstructionVersion,
             data={
                 "instruction": instruction,
@@ -141,8 +140,8 @@ def publish_version(
                 "content": data,
                 "status": VersionStatus.PUBLISHED,
                 "note": note,
-                "created_by": _actor(user),
-                "published_by": _actor(user),
+                "created_by": audit_user(actor),
+                "published_by": audit_user(actor),
                 "published_at": now,
             },
         )
@@ -422,16 +421,16 @@ def _check_context(
 
 
 def submit_run(
-    *, user: Any, work_order: WorkOrder, submission: Submission
+    *, actor: Actor, work_order: WorkOrder, submission: Submission
 ) -> tuple[ChecklistRun, bool]:
     """Record a whole checklist run. Returns (run, created); a ``client_uuid`` seen before
     returns the first run (an offline phone re-posting). Every measurement is required and
     checked against its range; required photos must be attached. Errors come back keyed by
     the form's field names."""
-    if user is not None and not may(user, ChecklistRun, "add"):
+    if not may(actor, ChecklistRun, "add"):
         raise PermissionDenied(_("You may not record checklist runs."))
     if submission.client_uuid:
-        existing = offline.previous_submission(ChecklistRun, user, submission.client_uuid)
+        existing = offline.previous_submission(ChecklistRun, actor, submission.client_uuid)
         if existing is not None:
             return existing, False
     if work_order.status == WorkOrderStatus.CLOSED:
@@ -500,7 +499,7 @@ def submit_run(
     try:
         with transaction.atomic():
             run = services.create_object(
-                user=user,
+                actor=actor,
                 model=ChecklistRun,
                 data={
                     "work_order": work_order,
@@ -511,7 +510,7 @@ def submit_run(
                     "lon": lon,
                     "lat": lat,
                     "note": submission.note[:4000],
-                    "started_by": _actor(user),
+                    "started_by": audit_user(actor),
                     "started_at": now,
                     "submitted_at": now,
                 },
@@ -521,7 +520,7 @@ def submit_run(
             # was checked above.
             for p in planned:
                 result = services.create_object(
-                    user=user,
+                    actor=actor,
                     model=StepResult,
                     data={
                         "run": run,
@@ -532,7 +531,7 @@ def submit_run(
                         "values": p["values"],
                         "passed": p["passed"],
                         "note": p["note"],
-                        "recorded_by": _actor(user),
+                        "recorded_by": audit_user(actor),
                         "recorded_at": now,
                     },
                     check_scope=False,
@@ -540,7 +539,7 @@ def submit_run(
                 for photo_code, photo in p["photos"].items():
                     try:
                         services.create_object(
-                            user=user,
+                            actor=actor,
                             model=StepPhoto,
                             data={
                                 "result": result,
@@ -560,7 +559,7 @@ def submit_run(
     except IntegrityError:
         # Two retries racing: the first one won.
         if submission.client_uuid:
-            existing = offline.previous_submission(ChecklistRun, user, submission.client_uuid)
+            existing = offline.previous_submission(ChecklistRun, actor, submission.client_uuid)
             if existing is not None:
                 return existing, False
         raise
@@ -595,16 +594,16 @@ def _refresh_status(run: ChecklistRun) -> None:
         run.status = status
 
 
-def sign_off(*, user: Any, run: ChecklistRun, step_code: str = "", note: str = "") -> SignOff:
+def sign_off(*, actor: Actor, run: ChecklistRun, step_code: str = "", note: str = "") -> SignOff:
     """Sign a hold point (``step_code``) or the whole run as the role the instruction
     names (administrators may sign for any role). The whole run is signed last."""
-    if user is not None and not may(user, SignOff, "add"):
+    if not may(actor, SignOff, "add"):
         raise PermissionDenied(_("You may not sign off checklist runs."))
     needed = dict(required_sign_offs(run))
     if step_code not in needed:
         raise ValidationError({"step_code": _("This step needs no sign-off.")})
     role = needed[step_code]
-    mine = role_of(user)
+    mine = role_of(actor)
     if mine != role and mine != Role.ADMIN:
         raise PermissionDenied(_("Only a %(role)s may sign this off.") % {"role": Role(role).label})
     if run.sign_offs.filter(step_code=step_code).exists():
@@ -621,13 +620,13 @@ def sign_off(*, user: Any, run: ChecklistRun, step_code: str = "", note: str = "
             )
     with transaction.atomic():
         row = services.create_object(
-            user=user,
+            actor=actor,
             model=SignOff,
             data={
                 "run": run,
                 "step_code": step_code,
                 "role": role,
-                "user": _actor(user),
+                "user": audit_user(actor),
                 "at": timezone.now(),
                 "note": note[:500],
             },
@@ -639,9 +638,9 @@ def sign_off(*, user: Any, run: ChecklistRun, step_code: str = "", note: str = "
 # =========================================================================== NCRs
 
 
-def raise_ncr(*, user: Any, result: StepResult, description: str) -> NonConformance:
+def raise_ncr(*, actor: Actor, result: StepResult, description: str) -> NonConformance:
     """Raise a non-conformance report on a failed step."""
-    if user is not None and not may(user, NonConformance, "add"):
+    if not may(actor, NonConformance, "add"):
         raise PermissionDenied(_("You may not raise non-conformance reports."))
     if result.passed:
         raise ValidationError(_("This step passed: there is nothing to report."))
@@ -653,14 +652,14 @@ def raise_ncr(*, user: Any, result: StepResult, description: str) -> NonConforma
     if open_ncr.exists():
         raise ValidationError(_("This step already has an open non-conformance report."))
     return services.create_object(
-        user=user,
+        actor=actor,
         model=NonConformance,
         data={
             "run": result.run,
             "step_code": result.step_code,
             "description": description.strip(),
             "status": NcrStatus.RAISED,
-            "raised_by": _actor(user),
+            "raised_by": audit_user(actor),
             "raised_at": timezone.now(),
         },
     )
@@ -673,53 +672,51 @@ def _transition(ncr: NonConformance, allowed: tuple[str, ...]) -> None:
         )
 
 
-def rectify_ncr(*, user: Any, ncr: NonConformance, corrective_action: str) -> NonConformance:
+def rectify_ncr(*, actor: Actor, ncr: NonConformance, corrective_action: str) -> NonConformance:
     """Report the corrective action taken (again after a rejection)."""
-    if user is not None and not may(user, NonConformance, "change"):
+    if not may(actor, NonConformance, "change"):
         raise PermissionDenied(_("You may not rectify non-conformance reports."))
     _transition(ncr, (NcrStatus.RAISED, NcrStatus.REJECTED))
     if not corrective_action.strip():
         raise ValidationError({"corrective_action": _("Say what was done to rectify it.")})
     return services.update_object(
-        user=user,
+        actor=actor,
         obj=ncr,
         data={
             "corrective_action": corrective_action.strip(),
             "status": NcrStatus.RECTIFIED,
-            "rectified_by": _actor(user),
+            "rectified_by": audit_user(actor),
             "rectified_at": timezone.now(),
         },
     )
 
 
-def _review(user: Any, ncr: NonConformance, status: str, note: str) -> NonConformance:
-    if user is not None and (
-        not may(user, NonConformance, "change") or role_of(user) not in NCR_REVIEWERS
-    ):
+def _review(actor: Actor, ncr: NonConformance, status: str, note: str) -> NonConformance:
+    if not may(actor, NonConformance, "change") or role_of(actor) not in NCR_REVIEWERS:
         raise PermissionDenied(_("Only an engineer or a QC inspector may review the report."))
     _transition(ncr, (NcrStatus.RECTIFIED,))
-    if user is not None and ncr.rectified_by_id == getattr(user, "pk", None):
+    if not is_system(actor) and ncr.rectified_by_id == getattr(actor, "pk", None):
         raise PermissionDenied(_("The rectification must be reviewed by someone else."))
     if status == NcrStatus.REJECTED and not note.strip():
         raise ValidationError({"review_note": _("Say why the rectification is rejected.")})
     return services.update_object(
-        user=user,
+        actor=actor,
         obj=ncr,
         data={
             "status": status,
             "review_note": note.strip(),
-            "approved_by": _actor(user),
+            "approved_by": audit_user(actor),
             "approved_at": timezone.now(),
         },
     )
 
 
-def approve_ncr(*, user: Any, ncr: NonConformance, note: str = "") -> NonConformance:
+def approve_ncr(*, actor: Actor, ncr: NonConformance, note: str = "") -> NonConformance:
     """Accept the rectification: a failed hold point with an approved NCR no longer blocks
     closing the work order."""
-    return _review(user, ncr, NcrStatus.APPROVED, note)
+    return _review(actor, ncr, NcrStatus.APPROVED, note)
 
 
-def reject_ncr(*, user: Any, ncr: NonConformance, note: str) -> NonConformance:
+def reject_ncr(*, actor: Actor, ncr: NonConformance, note: str) -> NonConformance:
     """Send the rectification back (it must be rectified again)."""
-    return _review(user, ncr, NcrStatus.REJECTED, note)
+    return _review(actor, ncr, NcrStatus.REJECTED, note)

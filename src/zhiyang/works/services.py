@@ -20,9 +20,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhiyang.core import audit, offline, roles
+from zhiyang.core import actors, audit, offline
 from zhiyang.core import services as core_services
-from zhiyang.core.access import may, restrict
+from zhiyang.core.access import restrict
+from zhiyang.core.actors import Actor, audit_user, is_system, organisation_of
 from zhiyang.core.choices import AuditAction
 from zhiyang.works import guards
 from zhiyang.works.choices import (
@@ -38,6 +39,8 @@ from zhiyang.works.models import (
     WorkOrder,
 )
 
+#: Approving projects and daily reports: a pseudo-resource granted only by its own entry in
+#: the matrix (``works.*`` lets engineers edit works, not approve their own reports).
 APPROVAL_RESOURCE = "works.approval"
 
 # Allowed project status changes (from → to).
@@ -80,36 +83,10 @@ PROJECT_FIELDS = (
 )
 
 
-def _user_or_none(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
-def may_approve(user: Any) -> bool:
-    """True if ``user`` may approve projects and daily reports.
-
-    ``works.approval`` is a pseudo-resource granted only by its own explicit entry in the
-    permission matrix (like ``people.identity``): ``works.*`` lets engineers edit works, not
-    approve their own reports.
-    """
-    if user is None:
-        return True  # the system itself (demo, commands)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    grants = roles.matrix().get(user.role, {})
-    return "change" in grants.get(APPROVAL_RESOURCE, frozenset())
-
-
-def _require(user: Any, model: Any, action: str, message: str) -> None:
-    if user is not None and not may(user, model, action):
-        raise PermissionDenied(message)
-
-
-def _record_update(user: Any, obj: Any, before: dict[str, Any]) -> None:
+def _record_update(actor: Actor, obj: Any, before: dict[str, Any]) -> None:
     after = audit.snapshot(obj)
     if after != before:
-        audit.record(user=user, action=AuditAction.UPDATE, obj=obj, before=before, after=after)
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=obj, before=before, after=after)
 
 
 # =========================================================================== projects
@@ -125,10 +102,10 @@ def next_project_code(year: int) -> str:
     return f"{prefix}{n:03d}"
 
 
-def create_project(*, user: Any, **values: Any) -> Project:
+def create_project(*, actor: Actor, **values: Any) -> Project:
     """Create a project (status draft unless given). The organisation defaults to the user's;
     the code to the next ``GC<year>-NNN``."""
-    _require(user, Project, "add", _("You may not create projects."))
+    actors.require(actor, Project, "add", _("You may not create projects."))
     unknown = set(values) - set(PROJECT_FIELDS) - {"status", "created_by"}
     if unknown:
         raise ValidationError(
@@ -136,7 +113,7 @@ def create_project(*, user: Any, **values: Any) -> Project:
         )
     data = dict(values)
     if data.get("organisation") is None:
-        organisation = getattr(user, "organisation", None)
+        organisation = organisation_of(actor)
         if organisation is None:
             raise ValidationError({"organisation": _("Choose the project's organisation.")})
         data["organisation"] = organisation
@@ -144,20 +121,20 @@ def create_project(*, user: Any, **values: Any) -> Project:
         start = data.get("planned_start") or timezone.localdate()
         data["code"] = next_project_code(start.year)
     data.setdefault("status", ProjectStatus.DRAFT)
-    data.setdefault("created_by", _user_or_none(user))
-    if data["status"] not in (ProjectStatus.DRAFT, ProjectStatus.APPROVED) and user is not None:
+    data.setdefault("created_by", audit_user(actor))
+    if data["status"] not in (ProjectStatus.DRAFT, ProjectStatus.APPROVED) and not is_system(actor):
         raise ValidationError({"status": _("A new project starts as a draft.")})
     if data["status"] == ProjectStatus.APPROVED:
-        if not may_approve(user):
+        if not actors.may(actor, APPROVAL_RESOURCE, "change"):
             raise PermissionDenied(_("You may not approve projects."))
-        data["approved_by"] = _user_or_none(user)
+        data["approved_by"] = audit_user(actor)
         data["approved_at"] = timezone.now()
-    return core_services.create_object(user=user, model=Project, data=data)
+    return core_services.create_object(actor=actor, model=Project, data=data)
 
 
-def update_project(*, user: Any, project: Project, **values: Any) -> Project:
+def update_project(*, actor: Actor, project: Project, **values: Any) -> Project:
     """Edit a project's plain fields (status moves through ``set_project_status``)."""
-    _require(user, Project, "change", _("You may not change projects."))
+    actors.require(actor, Project, "change", _("You may not change projects."))
     unknown = set(values) - set(PROJECT_FIELDS)
     if unknown:
         raise ValidationError(
@@ -166,7 +143,7 @@ def update_project(*, user: Any, project: Project, **values: Any) -> Project:
     project = Project.objects.get(pk=project.pk)
     if project.status == ProjectStatus.CLOSED:
         raise ValidationError(_("A closed project cannot be changed."))
-    return core_services.update_object(user=user, obj=project, data=values)
+    return core_services.update_object(actor=actor, obj=project, data=values)
 
 
 def project_status_blockers(project: Project, status: str) -> list[str]:
@@ -214,13 +191,13 @@ def project_status_blockers(project: Project, status: str) -> list[str]:
     return reasons
 
 
-def set_project_status(*, user: Any, project: Project, status: str) -> Project:
+def set_project_status(*, actor: Actor, project: Project, status: str) -> Project:
     """Move a project to ``status`` if the transition is allowed and nothing blocks it."""
     if status in (ProjectStatus.APPROVED, ProjectStatus.CLOSED):
-        if not may_approve(user):
+        if not actors.may(actor, APPROVAL_RESOURCE, "change"):
             raise PermissionDenied(_("Only a supervisor may approve or close a project."))
     else:
-        _require(user, Project, "change", _("You may not change projects."))
+        actors.require(actor, Project, "change", _("You may not change projects."))
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         if status not in ProjectStatus.values:
@@ -231,7 +208,7 @@ def set_project_status(*, user: Any, project: Project, status: str) -> Project:
         before = audit.snapshot(project)
         now = timezone.now()
         if status == ProjectStatus.APPROVED:
-            project.approved_by = _user_or_none(user)
+            project.approved_by = audit_user(actor)
             project.approved_at = now
         elif status == ProjectStatus.DRAFT:
             project.approved_by = None
@@ -245,7 +222,7 @@ def set_project_status(*, user: Any, project: Project, status: str) -> Project:
         project.status = status
         project.full_clean()
         project.save()
-        _record_update(user, project, before)
+        _record_update(actor, project, before)
     return project
 
 
@@ -254,19 +231,19 @@ def _latest_finish(project: Project) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def delete_project(*, user: Any, project: Project) -> None:
+def delete_project(*, actor: Actor, project: Project) -> None:
     """Delete a draft project (anything later is kept for the record)."""
-    _require(user, Project, "delete", _("You may not delete projects."))
+    actors.require(actor, Project, "delete", _("You may not delete projects."))
     if project.status != ProjectStatus.DRAFT:
         raise ValidationError(_("Only a draft project can be deleted."))
-    core_services.delete_object(user=user, obj=project)
+    core_services.delete_object(actor=actor, obj=project)
 
 
 # =========================================================================== work orders
 
 
 def _check_assignment(
-    *, user: Any, project: Project, crew: Any, equipment: Iterable[Any] | None, day: dt.date
+    *, actor: Actor, project: Project, crew: Any, equipment: Iterable[Any] | None, day: dt.date
 ) -> None:
     """The crew and machines must be visible to the user, in service, and the crew's members
     qualified (their trade's certificates valid) on ``day``."""
@@ -277,7 +254,7 @@ def _check_assignment(
 
     errors: dict[str, list[str]] = {}
     if crew is not None:
-        if user is not None and not restrict(Crew.objects.filter(pk=crew.pk), user).exists():
+        if not restrict(Crew.objects.filter(pk=crew.pk), actor).exists():
             errors.setdefault("crew", []).append(_("This crew is not in your organisation."))
         else:
             members = list(crew.members.prefetch_related("certificates"))
@@ -291,10 +268,7 @@ def _check_assignment(
                 except ValidationError as exc:
                     errors.setdefault("crew", []).extend(exc.messages)
     for machine in equipment or []:
-        if (
-            user is not None
-            and not restrict(Equipment.objects.filter(pk=machine.pk), user).exists()
-        ):
+        if not restrict(Equipment.objects.filter(pk=machine.pk), actor).exists():
             errors.setdefault("equipment", []).append(
                 _("%(machine)s is not in your organisation.") % {"machine": machine}
             )
@@ -313,10 +287,10 @@ def _assignment_day(values: Mapping[str, Any], work_order: WorkOrder | None = No
     return max(start, today) if start else today
 
 
-def create_work_order(*, user: Any, project: Project, **values: Any) -> WorkOrder:
+def create_work_order(*, actor: Actor, project: Project, **values: Any) -> WorkOrder:
     """Add a work order to ``project``; ``crew`` and ``equipment`` are checked like an
     assignment."""
-    _require(user, WorkOrder, "add", _("You may not create work orders."))
+    actors.require(actor, WorkOrder, "add", _("You may not create work orders."))
     if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CLOSED):
         raise ValidationError(_("The project is completed; it takes no new work orders."))
     allowed = set(WORK_ORDER_FIELDS) | {"crew", "equipment", "status"}
@@ -335,18 +309,18 @@ def create_work_order(*, user: Any, project: Project, **values: Any) -> WorkOrde
             data["title"] = str(Process(data["process"]).label)
     if data.get("crew") is not None or data.get("equipment"):
         _check_assignment(
-            user=user,
+            actor=actor,
             project=project,
             crew=data.get("crew"),
             equipment=data.get("equipment"),
             day=_assignment_day(data),
         )
-    return core_services.create_object(user=user, model=WorkOrder, data=data)
+    return core_services.create_object(actor=actor, model=WorkOrder, data=data)
 
 
-def update_work_order(*, user: Any, work_order: WorkOrder, **values: Any) -> WorkOrder:
+def update_work_order(*, actor: Actor, work_order: WorkOrder, **values: Any) -> WorkOrder:
     """Edit a work order's plain fields (not a closed one)."""
-    _require(user, WorkOrder, "change", _("You may not change work orders."))
+    actors.require(actor, WorkOrder, "change", _("You may not change work orders."))
     unknown = set(values) - set(WORK_ORDER_FIELDS)
     if unknown:
         raise ValidationError(
@@ -355,34 +329,34 @@ def update_work_order(*, user: Any, work_order: WorkOrder, **values: Any) -> Wor
     work_order = WorkOrder.objects.get(pk=work_order.pk)
     if work_order.status == WorkOrderStatus.CLOSED:
         raise ValidationError(_("A closed work order cannot be changed."))
-    return core_services.update_object(user=user, obj=work_order, data=values)
+    return core_services.update_object(actor=actor, obj=work_order, data=values)
 
 
 def assign_work_order(
-    *, user: Any, work_order: WorkOrder, crew: Any = None, equipment: Iterable[Any] | None = None
+    *, actor: Actor, work_order: WorkOrder, crew: Any = None, equipment: Iterable[Any] | None = None
 ) -> WorkOrder:
     """Give the work order a crew and machines (replacing the previous ones)."""
-    _require(user, WorkOrder, "change", _("You may not change work orders."))
+    actors.require(actor, WorkOrder, "change", _("You may not change work orders."))
     work_order = WorkOrder.objects.select_related("project").get(pk=work_order.pk)
     if work_order.status == WorkOrderStatus.CLOSED:
         raise ValidationError(_("A closed work order cannot be changed."))
     machines = list(equipment or [])
     _check_assignment(
-        user=user,
+        actor=actor,
         project=work_order.project,
         crew=crew,
         equipment=machines,
         day=_assignment_day({}, work_order),
     )
     return core_services.update_object(
-        user=user, obj=work_order, data={"crew": crew, "equipment": machines}
+        actor=actor, obj=work_order, data={"crew": crew, "equipment": machines}
     )
 
 
 def _set_work_order_status(
-    *, user: Any, work_order: WorkOrder, status: str, allowed_from: tuple[str, ...], **extra: Any
+    *, actor: Actor, work_order: WorkOrder, status: str, allowed_from: tuple[str, ...], **extra: Any
 ) -> WorkOrder:
-    _require(user, WorkOrder, "change", _("You may not change work orders."))
+    actors.require(actor, WorkOrder, "change", _("You may not change work orders."))
     with transaction.atomic():
         work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
         if work_order.status not in allowed_from:
@@ -401,29 +375,31 @@ def _set_work_order_status(
             setattr(work_order, name, value)
         work_order.full_clean()
         work_order.save()
-        _record_update(user, work_order, before)
+        _record_update(actor, work_order, before)
     return work_order
 
 
-def start_work_order(*, user: Any, work_order: WorkOrder, day: dt.date | None = None) -> WorkOrder:
+def start_work_order(
+    *, actor: Actor, work_order: WorkOrder, day: dt.date | None = None
+) -> WorkOrder:
     day = day or timezone.localdate()
     wo = _set_work_order_status(
-        user=user,
+        actor=actor,
         work_order=work_order,
         status=WorkOrderStatus.IN_PROGRESS,
         allowed_from=(WorkOrderStatus.PLANNED,),
         actual_start=work_order.actual_start or day,
     )
-    _project_started(user, wo.project, day)
+    _project_started(actor, wo.project, day)
     return wo
 
 
 def complete_work_order(
-    *, user: Any, work_order: WorkOrder, day: dt.date | None = None
+    *, actor: Actor, work_order: WorkOrder, day: dt.date | None = None
 ) -> WorkOrder:
     day = day or timezone.localdate()
     return _set_work_order_status(
-        user=user,
+        actor=actor,
         work_order=work_order,
         status=WorkOrderStatus.COMPLETED,
         allowed_from=(WorkOrderStatus.PLANNED, WorkOrderStatus.IN_PROGRESS),
@@ -432,10 +408,10 @@ def complete_work_order(
     )
 
 
-def reopen_work_order(*, user: Any, work_order: WorkOrder) -> WorkOrder:
+def reopen_work_order(*, actor: Actor, work_order: WorkOrder) -> WorkOrder:
     """A completed (not closed) work order back to in progress."""
     return _set_work_order_status(
-        user=user,
+        actor=actor,
         work_order=work_order,
         status=WorkOrderStatus.IN_PROGRESS,
         allowed_from=(WorkOrderStatus.COMPLETED,),
@@ -461,9 +437,9 @@ def close_blockers(work_order: WorkOrder) -> list[str]:
     return reasons
 
 
-def close_work_order(*, user: Any, work_order: WorkOrder) -> WorkOrder:
+def close_work_order(*, actor: Actor, work_order: WorkOrder) -> WorkOrder:
     """Close a completed work order unless something blocks it (``close_blockers``)."""
-    _require(user, WorkOrder, "change", _("You may not change work orders."))
+    actors.require(actor, WorkOrder, "change", _("You may not change work orders."))
     with transaction.atomic():
         work_order = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
         reasons = close_blockers(work_order)
@@ -471,28 +447,28 @@ def close_work_order(*, user: Any, work_order: WorkOrder) -> WorkOrder:
             raise ValidationError({"status": reasons}, code="close_blocked")
         before = audit.snapshot(work_order)
         work_order.status = WorkOrderStatus.CLOSED
-        work_order.closed_by = _user_or_none(user)
+        work_order.closed_by = audit_user(actor)
         work_order.closed_at = timezone.now()
         work_order.save()
-        _record_update(user, work_order, before)
+        _record_update(actor, work_order, before)
     return work_order
 
 
-def delete_work_order(*, user: Any, work_order: WorkOrder) -> None:
-    _require(user, WorkOrder, "delete", _("You may not delete work orders."))
+def delete_work_order(*, actor: Actor, work_order: WorkOrder) -> None:
+    actors.require(actor, WorkOrder, "delete", _("You may not delete work orders."))
     if work_order.status != WorkOrderStatus.PLANNED or work_order.daily_quantities.exists():
         raise ValidationError(_("Only a planned work order without reported quantities can go."))
-    core_services.delete_object(user=user, obj=work_order)
+    core_services.delete_object(actor=actor, obj=work_order)
 
 
-def _project_started(user: Any, project: Project, day: dt.date) -> None:
+def _project_started(actor: Actor, project: Project, day: dt.date) -> None:
     project = Project.objects.get(pk=project.pk)
     if project.status == ProjectStatus.APPROVED:
         before = audit.snapshot(project)
         project.status = ProjectStatus.IN_PROGRESS
         project.actual_start = project.actual_start or day
         project.save()
-        _record_update(user, project, before)
+        _record_update(actor, project, before)
 
 
 # =========================================================================== daily reports
@@ -512,8 +488,8 @@ REPORT_FIELDS = (
 )
 
 
-def existing_report(user: Any, client_uuid: Any) -> DailyReport | None:
-    return offline.previous_submission(DailyReport, user, client_uuid)
+def existing_report(actor: Actor, client_uuid: Any) -> DailyReport | None:
+    return offline.previous_submission(DailyReport, actor, client_uuid)
 
 
 def _decimal(value: Any, field: str, *, required: bool) -> Decimal | None:
@@ -564,7 +540,7 @@ def _clean_quantities(
 
 def submit_daily_report(
     *,
-    user: Any,
+    actor: Actor,
     data: Mapping[str, Any],
     quantities: Iterable[Mapping[str, Any]] = (),
     photos: Iterable[Any] = (),
@@ -578,17 +554,17 @@ def submit_daily_report(
     """
     from zhiyang.works.models import DailyPhoto as Photo
 
-    _require(user, DailyReport, "add", _("You may not submit daily reports."))
+    actors.require(actor, DailyReport, "add", _("You may not submit daily reports."))
     values = {k: v for k, v in dict(data).items() if k in (*REPORT_FIELDS, "client_uuid")}
     client_uuid = values.pop("client_uuid", None) or None
     if client_uuid:
-        existing = offline.previous_submission(DailyReport, user, client_uuid)
+        existing = offline.previous_submission(DailyReport, actor, client_uuid)
         if existing is not None:
             return existing, False
     project = values.get("project")
     if project is None:
         raise ValidationError({"project": _("Choose the project.")})
-    if user is not None and not restrict(Project.objects.filter(pk=project.pk), user).exists():
+    if not restrict(Project.objects.filter(pk=project.pk), actor).exists():
         raise ValidationError({"project": _("This project is not in your scope.")})
     project = Project.objects.get(pk=project.pk)  # the caller's copy may be stale
     values["project"] = project
@@ -604,11 +580,11 @@ def submit_daily_report(
     rows = _clean_quantities(project, quantities)
     values["client_uuid"] = client_uuid
     values["status"] = DailyReportStatus.SUBMITTED
-    values["submitted_by"] = _user_or_none(user)
+    values["submitted_by"] = audit_user(actor)
     values["submitted_at"] = timezone.now()
     try:
         with transaction.atomic():
-            report = core_services.create_object(user=user, model=DailyReport, data=values)
+            report = core_services.create_object(actor=actor, model=DailyReport, data=values)
             for work_order, quantity, cost, note in rows:
                 DailyQuantity.objects.create(
                     report=report,
@@ -622,14 +598,14 @@ def submit_daily_report(
                     work_order.status = WorkOrderStatus.IN_PROGRESS
                     work_order.actual_start = work_order.actual_start or day
                     work_order.save()
-                    _record_update(user, work_order, before)
-                    _project_started(user, project, day)
+                    _record_update(actor, work_order, before)
+                    _project_started(actor, project, day)
             for upload in photos:
                 photo = Photo(report=report, photo=upload)
                 photo.full_clean()
                 photo.save()
             audit.record(
-                user=user,
+                actor=actor,
                 action=AuditAction.UPDATE,
                 obj=report,
                 before=None,
@@ -645,15 +621,15 @@ def submit_daily_report(
     except (IntegrityError, ValidationError):
         # Two retries racing: the first one won.
         if client_uuid:
-            existing = offline.previous_submission(DailyReport, user, client_uuid)
+            existing = offline.previous_submission(DailyReport, actor, client_uuid)
             if existing is not None:
                 return existing, False
         raise
     return report, True
 
 
-def _decide(*, user: Any, report: DailyReport, status: str, reason: str = "") -> DailyReport:
-    if not may_approve(user):
+def _decide(*, actor: Actor, report: DailyReport, status: str, reason: str = "") -> DailyReport:
+    if not actors.may(actor, APPROVAL_RESOURCE, "change"):
         raise PermissionDenied(_("Only a supervisor may approve or reject daily reports."))
     with transaction.atomic():
         report = DailyReport.objects.select_for_update().get(pk=report.pk)
@@ -661,42 +637,40 @@ def _decide(*, user: Any, report: DailyReport, status: str, reason: str = "") ->
             raise ValidationError(
                 {"status": _("Only a submitted report can be approved or rejected.")}
             )
-        if (
-            user is not None
-            and report.submitted_by_id == getattr(user, "pk", None)
-            and not getattr(user, "is_superuser", False)
+        if report.submitted_by_id == getattr(actor, "pk", None) and not getattr(
+            actor, "is_superuser", False
         ):
             raise ValidationError({"status": _("You cannot decide on your own report.")})
         before = audit.snapshot(report)
         report.status = status
-        report.approved_by = _user_or_none(user)
+        report.approved_by = audit_user(actor)
         report.approved_at = timezone.now()
         report.rejection_reason = reason
         report.save()
-        _record_update(user, report, before)
+        _record_update(actor, report, before)
     return report
 
 
-def approve_daily_report(*, user: Any, report: DailyReport) -> DailyReport:
-    return _decide(user=user, report=report, status=DailyReportStatus.APPROVED)
+def approve_daily_report(*, actor: Actor, report: DailyReport) -> DailyReport:
+    return _decide(actor=actor, report=report, status=DailyReportStatus.APPROVED)
 
 
-def reject_daily_report(*, user: Any, report: DailyReport, reason: str) -> DailyReport:
+def reject_daily_report(*, actor: Actor, report: DailyReport, reason: str) -> DailyReport:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the report is rejected.")})
-    return _decide(user=user, report=report, status=DailyReportStatus.REJECTED, reason=reason)
+    return _decide(actor=actor, report=report, status=DailyReportStatus.REJECTED, reason=reason)
 
 
 def resubmit_daily_report(
     *,
-    user: Any,
+    actor: Actor,
     report: DailyReport,
     data: Mapping[str, Any],
     quantities: Iterable[Mapping[str, Any]] | None = None,
 ) -> DailyReport:
     """Correct a rejected (or still submitted) report and submit it again."""
-    _require(user, DailyReport, "add", _("You may not submit daily reports."))
+    actors.require(actor, DailyReport, "add", _("You may not submit daily reports."))
     with transaction.atomic():
         report = DailyReport.objects.select_for_update().get(pk=report.pk)
         if report.status not in (DailyReportStatus.SUBMITTED, DailyReportStatus.REJECTED):
@@ -710,12 +684,11 @@ def resubmit_daily_report(
             rejection_reason="",
         )
         # Whoever may submit reports here may correct one (field workers have no "change").
-        if (
-            user is not None
-            and not restrict(DailyReport.objects.filter(pk=report.pk), user, "add").exists()
-        ):
+        if not restrict(DailyReport.objects.filter(pk=report.pk), actor, "add").exists():
             raise ValidationError(_("This report is not in your scope."))
-        report = core_services.update_object(user=user, obj=report, data=values, check_scope=False)
+        report = core_services.update_object(
+            actor=actor, obj=report, data=values, check_scope=False
+        )
         if quantities is not None:
             rows = _clean_quantities(report.project, quantities)
             report.quantities.all().delete()
@@ -730,18 +703,17 @@ def resubmit_daily_report(
     return report
 
 
-def add_daily_photo(*, user: Any, report: DailyReport, photo: Any, caption: str = "") -> DailyPhoto:
+def add_daily_photo(
+    *, actor: Actor, report: DailyReport, photo: Any, caption: str = ""
+) -> DailyPhoto:
     """Attach a photo to a report the user may submit reports for (not a decided one)."""
-    _require(user, DailyReport, "add", _("You may not submit daily reports."))
-    if (
-        user is not None
-        and not restrict(DailyReport.objects.filter(pk=report.pk), user, "add").exists()
-    ):
+    actors.require(actor, DailyReport, "add", _("You may not submit daily reports."))
+    if not restrict(DailyReport.objects.filter(pk=report.pk), actor, "add").exists():
         raise ValidationError(_("This report is not in your scope."))
     if report.status == DailyReportStatus.APPROVED:
         raise ValidationError(_("An approved report cannot be changed."))
     return core_services.create_object(
-        user=user,
+        actor=actor,
         model=DailyPhoto,
         data={"report": report, "photo": photo, "caption": caption},
         check_scope=False,
