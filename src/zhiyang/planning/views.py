@@ -23,7 +23,7 @@ from zhiyang.core.actors import user_of
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.models import Organisation
 from zhiyang.core.pagination import page_of
-from zhiyang.planning import explain, reports, services
+from zhiyang.planning import catalogue, explain, reports, services
 from zhiyang.planning.calibration import at_bound
 from zhiyang.planning.forms import ScenarioForm, TreatmentForm
 from zhiyang.planning.models import Calibration, PlanItem, Scenario, ScenarioRun, Treatment
@@ -219,7 +219,7 @@ def scenario_predictions(request: HttpRequest, pk: int) -> HttpResponse:
 def treatment_list(request: HttpRequest) -> HttpResponse:
     require(request, "planning.treatment")
     rows = restrict(Treatment.objects.all(), request.user).order_by("code")
-    defaults = services.catalogue.defaults()
+    defaults = catalogue.defaults()
     for row in rows:
         row.is_default = all(  # type: ignore[attr-defined]
             getattr(row, k) == v for k, v in defaults.get(row.code, {}).items()
@@ -247,7 +247,7 @@ def treatment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "planning/treatment_form.html",
-        {"form": form, "row": row, "default": services.catalogue.defaults().get(row.code)},
+        {"form": form, "row": row, "default": catalogue.defaults().get(row.code)},
     )
 
 
