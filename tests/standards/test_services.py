@@ -83,7 +83,7 @@ def test_reason_and_values_are_required_and_standard_must_be_overridable(admins)
 
 
 def test_one_active_override_per_standard_and_organisation(admins):
-    kwargs = {"user": admins["admin_all"], "standard": CODE, "overrides": {"pbi": {"light": 20.0}}}
+    kwargs = {"actor": admins["admin_all"], "standard": CODE, "overrides": {"pbi": {"light": 20.0}}}
     services.create_override(organisation=None, reason="a", **kwargs)
     services.create_override(organisation=admins["org_east"], reason="b", **kwargs)
     for org in (None, admins["org_east"]):
