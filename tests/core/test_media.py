@@ -19,7 +19,7 @@ def hazard_photo(two_districts: dict[str, Any], make_user: Any) -> dict[str, Any
     officer = make_user(Role.SAFETY_OFFICER, two_districts["org_west"])
     photo = SimpleUploadedFile("crack.png", png().getvalue(), content_type="image/png")
     hazard, _created = services.report_hazard(
-        user=officer,
+        actor=officer,
         data={
             "route": two_districts["g1"],
             "chainage_m": 1200.0,

@@ -348,7 +348,7 @@ def workorder_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if func is None:
         raise PermissionDenied
     try:
-        func(user=request.user, work_order=work_order)  # type: ignore[operator]
+        func(actor=request.user, work_order=work_order)  # type: ignore[operator]
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

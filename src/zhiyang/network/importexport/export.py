@@ -13,6 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import SYSTEM, is_system
 from zhiyang.network.importexport.common import (
     DISTRICT_FIELDS,
     EXCEL_CELL_LIMIT,
@@ -24,13 +25,13 @@ from zhiyang.network.models import District, Route, Section
 
 
 def export_querysets(
-    user: Any = None,
+    user: Any = SYSTEM,
 ) -> tuple[models.QuerySet[District], models.QuerySet[Route], models.QuerySet[Section]]:
-    """Districts, routes and sections ``user`` may see (everything for None)."""
+    """Districts, routes and sections ``user`` may see (everything for the system)."""
     districts = District.objects.all()
     routes = Route.objects.all()
     sections = Section.objects.select_related("route", "district")
-    if user is not None:
+    if not is_system(user):
         districts = restrict(districts, user, "view")
         routes = restrict(routes, user, "view")
         sections = restrict(sections, user, "view")

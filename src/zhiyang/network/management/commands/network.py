@@ -12,17 +12,19 @@ from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from zhiyang.core.access import restrict, restrict_for_totals
+from zhiyang.core.actors import SYSTEM, is_system
 from zhiyang.network import importexport, linref
 from zhiyang.network.chainage import ChainageError, format_chainage
 from zhiyang.network.filters import parse_chainage_param
 from zhiyang.network.models import District, Route
 
 
-def summary_data(user: Any = None) -> dict[str, Any]:
-    """``{"routes": N, "length_km": X, "districts": M}`` of what ``user`` sees (all for None)."""
+def summary_data(user: Any = SYSTEM) -> dict[str, Any]:
+    """``{"routes": N, "length_km": X, "districts": M}`` of what ``user`` sees (all for the
+    system)."""
     routes = Route.objects.all()
     districts = District.objects.all()
-    if user is not None:
+    if not is_system(user):
         routes = restrict_for_totals(routes, user)
         districts = restrict(districts, user, "view")
     total_m = routes.aggregate(total=Sum(F("end_m") - F("start_m")))["total"] or 0.0
@@ -73,7 +75,7 @@ class Command(BaseCommand):
     def _user(self, options: dict[str, Any]) -> Any:
         username = options.get("as_user")
         if not username:
-            return None
+            return SYSTEM
         try:
             return get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist as exc:
