@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from zhiyang.core import services as core_services
 from zhiyang.core.access import restrict, scope_of
 from zhiyang.core.models import Organisation
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.people.choices import AlertLevel, CertificateType, TrainingLevel
 from zhiyang.people.models import (
     Briefing,
@@ -116,6 +117,7 @@ def record_certificate_alerts(*, today: dt.date | None = None) -> int:
         if a.certificate.pk not in existing
     ]
     CertificateAlert.objects.bulk_create(new, ignore_conflicts=True)
+    notify_hooks.certificate_alerts(new)
     return len(new)
 
 

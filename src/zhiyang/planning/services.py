@@ -36,6 +36,7 @@ from zhiyang.core import audit, roles
 from zhiyang.core import services as core_services
 from zhiyang.core.access import Scope, network_scope_q
 from zhiyang.core.choices import AuditAction
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.core.models import Organisation
 from zhiyang.network.chainage import format_chainage
 from zhiyang.planning import calibration as calib
@@ -428,6 +429,7 @@ def run_scenario(
         )
         _set_status(scenario, ScenarioStatus.FAILED, text)
         raise
+    notify_hooks.plan_ready(scenario, actor=user)
     return summary
 
 

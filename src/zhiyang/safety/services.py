@@ -26,6 +26,7 @@ from zhiyang.core.choices import AuditAction, Role
 from zhiyang.network import linref
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.models import Route
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.network.services import (
     FIELD_LOCATE_TOLERANCE_M,
     district_at,
@@ -616,6 +617,7 @@ def report_hazard(*, user: Any, data: Mapping[str, Any]) -> tuple[Hazard, bool]:
             if existing is not None:
                 return existing, False
         raise
+    notify_hooks.hazard_reported(hazard, actor=user)
     return hazard, True
 
 
@@ -768,6 +770,7 @@ def escalate_overdue(*, user: Any = None, today: datetime.date | None = None) ->
                 before=before,
                 after={**audit.snapshot(hazard), "step": HazardAction.ESCALATE},
             )
+            notify_hooks.hazard_escalated(hazard)
             count += 1
     return count
 

@@ -29,6 +29,7 @@ from zhiyang.analytics import specs
 from zhiyang.core import audit, offline, services
 from zhiyang.core.access import may
 from zhiyang.core.choices import AuditAction, Role
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.sop import content as sop_content
 from zhiyang.sop.choices import NcrStatus, RunStatus, VersionStatus
 from zhiyang.sop.models import (
@@ -564,6 +565,7 @@ def submit_run(
             if existing is not None:
                 return existing, False
         raise
+    notify_hooks.signoff_waiting(run, actor=user)
     return run, True
 
 
@@ -652,7 +654,7 @@ def raise_ncr(*, user: Any, result: StepResult, description: str) -> NonConforma
     ).exclude(status=NcrStatus.APPROVED)
     if open_ncr.exists():
         raise ValidationError(_("This step already has an open non-conformance report."))
-    return services.create_object(
+    return notify_hooks.ncr_raised(services.create_object(
         user=user,
         model=NonConformance,
         data={
@@ -663,7 +665,7 @@ def raise_ncr(*, user: Any, result: StepResult, description: str) -> NonConforma
             "raised_by": _actor(user),
             "raised_at": timezone.now(),
         },
-    )
+    ), actor=user)
 
 
 def _transition(ncr: NonConformance, allowed: tuple[str, ...]) -> None:

@@ -24,6 +24,7 @@ from zhiyang.core import audit, offline, roles
 from zhiyang.core import services as core_services
 from zhiyang.core.access import may, restrict
 from zhiyang.core.choices import AuditAction
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.works import guards
 from zhiyang.works.choices import (
     DailyReportStatus,
@@ -649,6 +650,7 @@ def submit_daily_report(
             if existing is not None:
                 return existing, False
         raise
+    notify_hooks.daily_report_submitted(report, actor=user)
     return report, True
 
 
