@@ -183,7 +183,16 @@ def render(event: Event, language: str, delivery_id: int = 0) -> Rendered:
             created_at=event.created_at.isoformat(),
             titles=dict(event.title),
             bodies=dict(event.body),
+            severity_labels=_labels(Severity(event.severity).label),
         )
+
+
+def _labels(label: Any) -> dict[str, str]:
+    out = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out[code] = str(label)
+    return out
 
 
 def _send(delivery: Delivery) -> str:

@@ -36,6 +36,7 @@ class Rendered:
     #: The message in every site language (robots that show several, Feishu's post).
     titles: Mapping[str, str] = field(default_factory=dict)
     bodies: Mapping[str, str] = field(default_factory=dict)
+    severity_labels: Mapping[str, str] = field(default_factory=dict)
 
     def text(self) -> str:
         """Plain text: ``[severity] title``, the message, the link."""

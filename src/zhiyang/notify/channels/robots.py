@@ -189,7 +189,8 @@ class FeishuAdapter(Adapter):
             if message.url:
                 label = "在智养中打开" if code == "zh-hans" else "Open in Zhiyang"
                 content.append([{"tag": "a", "text": label, "href": message.url}])
-            posts[locale] = {"title": f"[{message.severity_label}] {title}", "content": content}
+            severity = message.severity_labels.get(code) or message.severity_label
+            posts[locale] = {"title": f"[{severity}] {title}", "content": content}
         payload: dict[str, Any] = {"msg_type": "post", "content": {"post": posts}}
         if secret:
             timestamp = int(time.time()) if now_s is None else now_s
