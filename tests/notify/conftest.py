@@ -19,6 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.telemetry.conftest import free_port
+from tests.telemetry.test_live import _fresh_engine, site  # noqa: F401 - fixtures
 
 
 @dataclass
@@ -139,3 +140,15 @@ def smtp_server() -> Iterator[Mailbox]:
     controller.start()
     yield box
     controller.stop()
+
+
+@pytest.fixture
+def site_alarm(site: dict[str, Any]) -> dict[str, Any]:
+    """The telemetry test site with one live alarm (cold SBS mix) raised by the rules."""
+    from tests.telemetry.test_live import paving
+    from zhiyang.telemetry import live
+    from zhiyang.telemetry.models import Alarm, PavingSetup
+
+    PavingSetup.objects.create(project=site["project"], binder_grade="sbs", debounce_s=0)
+    live.process_accepted([paving(site, 0, 0, 155.0)])
+    return {**site, "org": site["project"].organisation, "alarm": Alarm.objects.get()}
