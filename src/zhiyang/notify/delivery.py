@@ -94,7 +94,7 @@ def release_abandoned(now: dt.datetime | None = None) -> int:
         status=DeliveryStatus.PENDING,
         lease_until=None,
         claimed_by="",
-        next_attempt_at=now,
+        next_attempt_at=timezone.now(),
         last_error=_("The worker stopped while sending; sent again."),
     )
 
