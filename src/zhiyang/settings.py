@@ -153,6 +153,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads are served through the app with their record's scope (core/media.py); set an
+# internal location (nginx X-Accel-Redirect) to let the web server send the bytes.
+MEDIA_ACCEL_REDIRECT = conf.env_str("ZHIYANG_MEDIA_ACCEL_REDIRECT", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,7 +1,5 @@
 """URL map: pages, the public health check, and the REST API under /api/v1/."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -26,5 +24,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("zhiyang.api_urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+

@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final, TypeAlias, final
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from zhiyang.core.models import User
 
 
@@ -49,12 +51,12 @@ def is_system(actor: object) -> bool:
     return actor is SYSTEM
 
 
-def may(actor: Actor, resource: str, action: str = "view") -> bool:
+def may(actor: Actor | AnonymousUser, resource: str, action: str = "view") -> bool:
     """True if ``actor`` may ``action`` on ``resource`` by the permission matrix.
 
     The system may do everything; a user as the matrix says (superusers everything); an
-    anonymous or inactive user nothing. The one answer to "may this actor ...", used for
-    pseudo-resources such as ``works.approval`` too.
+    anonymous or inactive user nothing (so a page may pass ``request.user`` as it is). The
+    one answer to "may this actor ...", used for pseudo-resources such as ``works.approval``.
     """
     if actor is SYSTEM:
         return True

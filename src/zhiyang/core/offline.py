@@ -66,6 +66,11 @@ def previous_submission(model: Any, user: Any, client_uuid: Any) -> Any:
     return existing
 
 
+def new_client_uuid() -> uuid.UUID:
+    """The client id a phone form carries from the moment it is drawn."""
+    return uuid.uuid4()
+
+
 def wants_json(request: HttpRequest) -> bool:
     """True if the client asked for a JSON answer (offline.js always does)."""
     accept = request.headers.get("Accept", "")

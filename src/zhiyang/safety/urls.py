@@ -1,29 +1,38 @@
 from django.urls import path
 
-from zhiyang.safety import views
+from zhiyang.core.pages import object_urls
+from zhiyang.safety.views import dashboard, hazards, incidents, inspections, workzones
 
 app_name = "safety"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("hazards/", views.hazard_list, name="hazard-list"),
-    path("hazards/report/", views.hazard_report, name="hazard-report"),
-    path("hazards/<int:pk>/", views.hazard_detail, name="hazard-detail"),
-    path("workzones/", views.workzone_list, name="workzone-list"),
-    path("workzones/new/", views.workzone_create, name="workzone-create"),
-    path("workzones/<int:pk>/", views.workzone_detail, name="workzone-detail"),
-    path("workzones/<int:pk>/edit/", views.workzone_edit, name="workzone-edit"),
-    path("workzones/<int:pk>/geojson/", views.workzone_geojson, name="workzone-geojson"),
-    path("workzones/<int:pk>/layout.pdf", views.workzone_pdf, name="workzone-pdf"),
-    path("inspections/", views.inspection_list, name="inspection-list"),
-    path("inspections/new/", views.inspection_create, name="inspection-create"),
-    path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("hazards/", hazards.HazardList.as_view(), name="hazard-list"),
+    path("hazards/report/", hazards.hazard_report, name="hazard-report"),
+    path("hazards/<int:pk>/", hazards.hazard_detail, name="hazard-detail"),
+    *object_urls(
+        "workzone",
+        "workzones/",
+        list=workzones.WorkZoneList,
+        create=workzones.WorkZoneEdit,
+        detail=workzones.WorkZoneDetail,
+        edit=workzones.WorkZoneEdit,
+    ),
+    path("workzones/<int:pk>/geojson/", workzones.workzone_geojson, name="workzone-geojson"),
+    path("workzones/<int:pk>/layout.pdf", workzones.workzone_pdf, name="workzone-pdf"),
+    path("inspections/", inspections.InspectionList.as_view(), name="inspection-list"),
+    path("inspections/new/", inspections.InspectionPlan.as_view(), name="inspection-create"),
+    path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection-detail"),
     path(
         "inspections/<int:pk>/items/<int:item>/hazard/",
-        views.inspection_raise,
+        inspections.inspection_raise,
         name="inspection-raise",
     ),
-    path("incidents/", views.incident_list, name="incident-list"),
-    path("incidents/new/", views.incident_create, name="incident-create"),
-    path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
-    path("incidents/<int:pk>/edit/", views.incident_edit, name="incident-edit"),
+    *object_urls(
+        "incident",
+        "incidents/",
+        list=incidents.IncidentList,
+        create=incidents.IncidentEdit,
+        detail=incidents.IncidentDetail,
+        edit=incidents.IncidentEdit,
+    ),
 ]
