@@ -89,7 +89,7 @@ def test_wecom_markdown_in_chinese(two_districts, receiver) -> None:
     assert set(got.json) == {"msgtype", "markdown"}
     assert got.json["msgtype"] == "markdown"
     content = got.json["markdown"]["content"]
-    assert "严重" in content
+    assert "严重" in content and "在智养中打开" in content
     assert len(content.encode()) <= 4096
 
 
