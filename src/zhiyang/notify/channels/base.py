@@ -52,7 +52,8 @@ class Rendered:
         if self.body and self.body != self.title:
             lines += [self.body, ""]
         if self.url:
-            lines.append(f"[{_('Open in Zhiyang')}]({self.url})")
+            label = _("Open in Zhiyang")
+            lines.append(f"[{label}]({self.url})")
         return "\n".join(lines).strip()
 
 
