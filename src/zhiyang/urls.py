@@ -25,4 +25,3 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("zhiyang.api_urls")),
 ]
-

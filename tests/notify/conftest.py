@@ -73,18 +73,11 @@ class Receiver:
 
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             parts = urllib.parse.urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
-            status, answer = receiver.answers.get(parts.path, (404, {"error": "no such"}))
-            body = b"" if answer is None else json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            with receiver.lock:
+            with receiver.lock:  # recorded before answering: the sender may look at once
                 receiver.received.append(
                     Received(
                         parts.path,
@@ -95,6 +88,13 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 )
             with receiver.arrived:
                 receiver.arrived.notify_all()
+            status, answer = receiver.answers.get(parts.path, (404, {"error": "no such"}))
+            body = b"" if answer is None else json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -126,7 +126,7 @@ class _Collector:
     def __init__(self, box: Mailbox) -> None:
         self.box = box
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.box.envelopes.append(envelope)
         self.box.messages.append(message_from_bytes(envelope.original_content))
         return "250 Message accepted for delivery"
@@ -143,7 +143,7 @@ def smtp_server() -> Iterator[Mailbox]:
 
 
 @pytest.fixture
-def site_alarm(site: dict[str, Any]) -> dict[str, Any]:
+def site_alarm(site: dict[str, Any]) -> dict[str, Any]:  # noqa: F811 - the imported fixture
     """The telemetry test site with one live alarm (cold SBS mix) raised by the rules."""
     from tests.telemetry.test_live import paving
     from zhiyang.telemetry import live

@@ -49,8 +49,11 @@ def alarm_like(site: dict[str, Any], **kwargs: Any) -> Any:
 def test_dingtalk_signed_markdown(two_districts, receiver) -> None:
     secret = "SEC" + "a1b2c3" * 10
     channel(
-        two_districts["org_east"], "dingtalk",
-        url=receiver.url("/dingtalk", "access_token=TOKEN"), secret=secret, language="en",
+        two_districts["org_east"],
+        "dingtalk",
+        url=receiver.url("/dingtalk", "access_token=TOKEN"),
+        secret=secret,
+        language="en",
     )
     before_ms = int(time.time() * 1000)
     alarm_like(two_districts)
@@ -79,7 +82,9 @@ def got_raw_query(got: Any) -> str:
 
 def test_wecom_markdown_in_chinese(two_districts, receiver) -> None:
     channel(
-        two_districts["org_east"], "wecom", url=receiver.url("/wecom", "key=KEY"),
+        two_districts["org_east"],
+        "wecom",
+        url=receiver.url("/wecom", "key=KEY"),
         language="zh-hans",
     )
     alarm_like(two_districts)
@@ -135,8 +140,13 @@ def test_sms_aliyun_signature(two_districts, receiver, make_user) -> None:
     make_user(role="engineer", organisation=two_districts["org_east"], phone="13800000001")
     secret = "aliyun-secret"
     channel(
-        two_districts["org_east"], "sms", endpoint=receiver.url("/sms"), access_key_id="AKID",
-        access_key_secret=secret, sign_name="智养", template_code="SMS_1",
+        two_districts["org_east"],
+        "sms",
+        endpoint=receiver.url("/sms"),
+        access_key_id="AKID",
+        access_key_secret=secret,
+        sign_name="智养",
+        template_code="SMS_1",
     )
     alarm_like(two_districts)  # critical: engineers get an SMS (subscriptions.toml)
     assert delivery.deliver_due()["sent"] == 1
@@ -159,8 +169,12 @@ def test_email_through_a_real_smtp_server(two_districts, smtp_server, make_user)
         role="engineer", organisation=two_districts["org_east"], email="eng@example.org"
     )
     channel(
-        two_districts["org_east"], "email", host=smtp_server.host, port=smtp_server.port,
-        security="none", from_email="zhiyang@example.org",
+        two_districts["org_east"],
+        "email",
+        host=smtp_server.host,
+        port=smtp_server.port,
+        security="none",
+        from_email="zhiyang@example.org",
     )
     event = alarm_like(two_districts)
     assert delivery.deliver_due()["sent"] == 1
@@ -194,7 +208,9 @@ def test_bad_settings_are_field_errors(two_districts, kind, values, field) -> No
 
 def test_secrets_encrypted_never_in_the_audit_and_kept_when_blank(two_districts, receiver) -> None:
     ch = channel(
-        two_districts["org_east"], "dingtalk", url=receiver.url("/dingtalk", "access_token=T"),
+        two_districts["org_east"],
+        "dingtalk",
+        url=receiver.url("/dingtalk", "access_token=T"),
         secret="SECsecretvalue",
     )
     with connection.cursor() as cursor:
@@ -202,7 +218,10 @@ def test_secrets_encrypted_never_in_the_audit_and_kept_when_blank(two_districts,
         stored = cursor.fetchone()[0]
     assert "SECsecretvalue" not in stored and "access_token" not in stored
     services.save_channel(
-        actor=SYSTEM, organisation=ch.organisation, kind=ch.kind, channel=ch,
+        actor=SYSTEM,
+        organisation=ch.organisation,
+        kind=ch.kind,
+        channel=ch,
         values={"name": "renamed", "url": "", "secret": ""},
     )
     ch.refresh_from_db()

@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -47,7 +46,7 @@ class Holder:
 
 def serve(holder: Holder, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             assert json.loads(raw)["kind"] == "safety.hazard_new"
             with holder.lock:
@@ -87,8 +86,11 @@ def test_worker_killed_mid_batch(two_districts: dict[str, Any], tmp_path: Path) 
     )
     for i in range(N):
         raise_event(
-            actor=SYSTEM, kind="safety.hazard_new", obj=two_districts["sec_east"],
-            title=f"Hazard {i}", key=f"crash:{i}",
+            actor=SYSTEM,
+            kind="safety.hazard_new",
+            obj=two_districts["sec_east"],
+            title=f"Hazard {i}",
+            key=f"crash:{i}",
         )
     assert Delivery.objects.filter(status="pending").count() == N
     env = environment(tmp_path)

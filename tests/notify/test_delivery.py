@@ -21,14 +21,19 @@ pytestmark = pytest.mark.django_db
 
 def robot(org: Any, receiver: Any, **values: Any) -> Any:
     return services.save_channel(
-        actor=SYSTEM, organisation=org, kind="wecom",
+        actor=SYSTEM,
+        organisation=org,
+        kind="wecom",
         values={"name": "robot", "url": receiver.url("/wecom", "key=k"), **values},
     )
 
 
 def hazard(site: dict[str, Any], n: int = 0) -> Any:
     return raise_event(
-        actor=SYSTEM, kind="safety.hazard_new", obj=site["sec_east"], title=f"Hazard {n}",
+        actor=SYSTEM,
+        kind="safety.hazard_new",
+        obj=site["sec_east"],
+        title=f"Hazard {n}",
         key=f"h{n}",
     )
 
@@ -94,13 +99,15 @@ def test_abandoned_claim_is_released(two_districts, receiver) -> None:
     row = Delivery.objects.get(event=event)
     # A worker on this host whose process is gone (pid 2**22 + 1 cannot exist on Linux).
     Delivery.objects.filter(pk=row.pk).update(
-        status="sending", claimed_by=f"{delivery.socket.gethostname()}:4194305:dead",
+        status="sending",
+        claimed_by=f"{delivery.socket.gethostname()}:4194305:dead",
         lease_until=timezone.now() + dt.timedelta(seconds=60),
     )
     assert delivery.release_abandoned() == 1
     # A live worker's claim (ours) stays until its lease runs out.
     Delivery.objects.filter(pk=row.pk).update(
-        status="sending", claimed_by=delivery.worker_id(),
+        status="sending",
+        claimed_by=delivery.worker_id(),
         lease_until=timezone.now() + dt.timedelta(seconds=60),
     )
     assert delivery.release_abandoned() == 0

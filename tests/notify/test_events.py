@@ -52,8 +52,11 @@ def test_named_users_and_never_the_actor(two_districts, make_user) -> None:
     named = make_user(role="worker", organisation=two_districts["org_east"])
     outsider = make_user(role="worker", organisation=two_districts["org_west"])
     raise_on(
-        two_districts["sec_east"], kind="works.approval", roles=["engineer"],
-        users=[named, outsider], actor=actor,
+        two_districts["sec_east"],
+        kind="works.approval",
+        roles=["engineer"],
+        users=[named, outsider],
+        actor=actor,
     )
     assert set(InboxItem.objects.values_list("user_id", flat=True)) == {named.pk}
 
@@ -99,11 +102,15 @@ def test_personal_override_quiet_hours_and_digest(two_districts, make_user, sett
         actor=muted, user=muted, preference={}, subscriptions={"telemetry.alarm": {"channels": []}}
     )
     services.save_preferences(
-        actor=quiet, user=quiet, preference={"quiet_start": dt.time(0, 0), "quiet_end": dt.time(23, 59)},
+        actor=quiet,
+        user=quiet,
+        preference={"quiet_start": dt.time(0, 0), "quiet_end": dt.time(23, 59)},
         subscriptions={},
     )
     services.save_preferences(
-        actor=digest, user=digest, preference={"digest_hour": 8},
+        actor=digest,
+        user=digest,
+        preference={"digest_hour": 8},
         subscriptions={"telemetry.alarm": {"channels": ["inbox", "email"], "digest": True}},
     )
     raise_on(two_districts["sec_east"], severity="warning")
@@ -137,7 +144,9 @@ def test_quiet_hours_over_midnight() -> None:
 def test_group_channels_by_scope_kind_and_severity(two_districts, receiver) -> None:
     def robot(org: Any, name: str, **values: Any) -> Any:
         return services.save_channel(
-            actor=SYSTEM, organisation=org, kind="wecom",
+            actor=SYSTEM,
+            organisation=org,
+            kind="wecom",
             values={"name": name, "url": receiver.url("/wecom", "key=" + name), **values},
         )
 
@@ -158,7 +167,9 @@ def test_no_object_means_the_organisation(two_districts, make_user) -> None:
     east = make_user(role="safety_officer", organisation=two_districts["org_east"])
     make_user(role="safety_officer", organisation=two_districts["org_west"])
     raise_event(
-        actor=SYSTEM, kind="safety.hazard_overdue", organisation=two_districts["org_east"],
+        actor=SYSTEM,
+        kind="safety.hazard_overdue",
+        organisation=two_districts["org_east"],
         title="Weekly check",
     )
     assert list(InboxItem.objects.values_list("user_id", flat=True)) == [east.pk]
@@ -169,7 +180,9 @@ def test_preferences_are_audited(two_districts, make_user) -> None:
 
     user = make_user(role="engineer", organisation=two_districts["org_east"])
     services.save_preferences(
-        actor=user, user=user, preference={"language": "en"},
+        actor=user,
+        user=user,
+        preference={"language": "en"},
         subscriptions={"sop.signoff": {"channels": ["inbox"]}},
     )
     log = AuditLog.objects.get(resource="notify.preference")

@@ -4,7 +4,6 @@ reach the right people once (keys make reruns harmless)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -30,7 +29,9 @@ def test_live_alarm_and_its_resolution(site_alarm, make_user, receiver) -> None:
         role=Role.ENGINEER, organisation=Organisation.objects.create(code="z", name="Z")
     )
     save_channel(
-        actor=SYSTEM, organisation=org, kind="dingtalk",
+        actor=SYSTEM,
+        organisation=org,
+        kind="dingtalk",
         values={"name": "site", "url": receiver.url("/dingtalk", "access_token=t")},
     )
     alarm = site_alarm["alarm"]
@@ -57,15 +58,22 @@ def test_hazard_reported_and_escalated(safety_world, make_user) -> None:  # noqa
     lon, lat = linref.point_at(w["g1"], 5100)
     hazard, _created = safety.report_hazard(
         user=w["worker"],
-        data={"lon": lon, "lat": lat, "description": "锥桶倒伏", "level": "major",
-              "reported_at": timezone.now() - dt.timedelta(days=9)},
+        data={
+            "lon": lon,
+            "lat": lat,
+            "description": "锥桶倒伏",
+            "level": "major",
+            "reported_at": timezone.now() - dt.timedelta(days=9),
+        },
     )
     new = Event.objects.get(kind="safety.hazard_new")
     assert new.severity == "critical"
     assert InboxItem.objects.filter(event=new, user=w["officer"]).exists()
     assert not InboxItem.objects.filter(event=new, user=w["worker"]).exists()  # the reporter
     safety.assign_hazard(
-        user=w["officer"], hazard=hazard, assignee=w["worker"],
+        user=w["officer"],
+        hazard=hazard,
+        assignee=w["worker"],
         deadline=timezone.localdate() - dt.timedelta(days=1),
     )
     today = timezone.localdate()

@@ -31,8 +31,13 @@ def people(two_districts: dict[str, Any], make_user: Any) -> dict[str, Any]:
 
 def notify(people: dict[str, Any], title: str, **kwargs: Any) -> None:
     raise_event(
-        actor=SYSTEM, kind="safety.hazard_new", obj=people["sec_east"], title=title,
-        roles=["engineer"], url="/safety/hazards/", **kwargs,
+        actor=SYSTEM,
+        kind="safety.hazard_new",
+        obj=people["sec_east"],
+        title=title,
+        roles=["engineer"],
+        url="/safety/hazards/",
+        **kwargs,
     )
 
 
@@ -74,10 +79,14 @@ def test_bad_settings_are_clear_errors_not_500(people, client, kind, post, error
     client.force_login(people["admin"])
     url = reverse("notify:channel-create") + f"?kind={kind}"
     data = {
-        "name": "robot", "enabled": "on", "min_severity": "info", "rate_per_minute": "20",
-        "organisation": people["org_east"].pk, **post,
+        "name": "robot",
+        "enabled": "on",
+        "min_severity": "info",
+        "rate_per_minute": "20",
+        "organisation": people["org_east"].pk,
+        **post,
     }
-    response = client.post(url, data)
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="errors"' in html and error in html
@@ -91,9 +100,14 @@ def test_create_channel_secret_never_shown_and_test_message(people, client, rece
     response = client.post(
         reverse("notify:channel-create") + "?kind=dingtalk",
         {
-            "name": "Site group", "enabled": "on", "min_severity": "warning",
-            "rate_per_minute": "20", "organisation": people["org_east"].pk,
-            "url": token_url, "secret": "SECmysigningsecret", "language": "en",
+            "name": "Site group",
+            "enabled": "on",
+            "min_severity": "warning",
+            "rate_per_minute": "20",
+            "organisation": people["org_east"].pk,
+            "url": token_url,
+            "secret": "SECmysigningsecret",
+            "language": "en",
         },
     )
     channel = Channel.objects.get()

@@ -48,9 +48,7 @@ def _digest(user: User, rows: list[Delivery]) -> bool:
     key = f"digest:{user.pk}:{due:%Y%m%d%H}"
 
     def body() -> str:
-        lines = [
-            f"- {r.event.title_in(translation.get_language())}" for r in rows[:MAX_LINES]
-        ]
+        lines = [f"- {r.event.title_in(translation.get_language())}" for r in rows[:MAX_LINES]]
         if len(rows) > MAX_LINES:
             lines.append(_("… and %(n)d more in your inbox.") % {"n": len(rows) - MAX_LINES})
         return "\n".join(lines)

@@ -55,7 +55,7 @@ def _url_of(obj: models.Model | None) -> str:
     getter = getattr(obj, "get_absolute_url", None)
     try:
         return str(getter()) if getter else ""
-    except Exception:  # noqa: BLE001 - a link is a nicety; never fail the caller for it
+    except Exception:
         return ""
 
 
@@ -156,7 +156,9 @@ def fan_out(event: Event, obj: models.Model | None, *, exclude_id: int | None = 
                 continue
             if choice.digest and kind == ChannelKind.SMS:
                 continue  # the digest replaces each message; it is an e-mail
-            channel = own_channels.get((user.organisation_id, kind)) if user.organisation_id else None
+            channel = (
+                own_channels.get((user.organisation_id, kind)) if user.organisation_id else None
+            )
             if channel is None and not (kind == ChannelKind.EMAIL and site_mail):
                 continue
             status, due = DeliveryStatus.PENDING, now

@@ -44,7 +44,11 @@ class ChannelForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, kind: str, instance: Channel | None = None, user: Any = None,
+        self,
+        *args: Any,
+        kind: str,
+        instance: Channel | None = None,
+        user: Any = None,
         **kwargs: Any,
     ) -> None:
         self.kind = kind
@@ -59,9 +63,9 @@ class ChannelForm(forms.Form):
                 **instance.config,
             }
         super().__init__(*args, **kwargs)
-        self.fields["kinds"].choices = [
-            c for c in kind_choices() if c[0] not in INTERNAL_KINDS
-        ]
+        kinds_field = self.fields["kinds"]
+        assert isinstance(kinds_field, forms.ChoiceField)
+        kinds_field.choices = [c for c in kind_choices() if c[0] not in INTERNAL_KINDS]
         if kind in (ChannelKind.EMAIL, ChannelKind.SMS):
             del self.fields["kinds"]  # they follow each person's subscriptions
         if instance is None:
@@ -84,7 +88,10 @@ def _organisations(user: Any) -> Any:
     )
     if everything:
         return Organisation.objects.all()
-    return Organisation.objects.filter(pk=getattr(user, "organisation_id", None))
+    org_id = getattr(user, "organisation_id", None)
+    if org_id is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk=org_id)
 
 
 def _org_of(user: Any) -> Any:
@@ -112,7 +119,10 @@ def _form_field(spec: Any, *, stored_secret: bool) -> forms.Field:
     # Text, numbers, URLs and addresses are checked by the channel's adapter (one place,
     # the same errors for the page and the service).
     return forms.CharField(
-        label=spec.label, required=False, initial=spec.default, help_text=help_text,
+        label=spec.label,
+        required=False,
+        initial=spec.default,
+        help_text=help_text,
         max_length=500,
     )
 
@@ -136,7 +146,10 @@ class PreferenceForm(forms.Form):
         help_text=_("E-mail and SMS wait until the quiet hours end (critical ones do not)."),
     )
     digest_hour = forms.IntegerField(
-        label=_("Digest hour"), min_value=0, max_value=23, initial=8,
+        label=_("Digest hour"),
+        min_value=0,
+        max_value=23,
+        initial=8,
         help_text=_("When the daily digest e-mail is sent (site time)."),
     )
     language = forms.ChoiceField(label=_("Language of messages"), required=False)
@@ -150,7 +163,9 @@ class PreferenceForm(forms.Form):
             for name in ("quiet_start", "quiet_end", "digest_hour", "language"):
                 initial.setdefault(name, getattr(preference, name))
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", _("The site's language")), *settings.LANGUAGES]
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [("", _("The site's language")), *settings.LANGUAGES]
         self.kinds = [k for k in all_kinds() if k.code not in INTERNAL_KINDS]
         channel_choices = [(c.value, c.label) for c in PERSONAL_CHOICES]
         for kind in self.kinds:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
@@ -40,6 +40,23 @@ def _actor(user: Any) -> Actor:
 # --------------------------------------------------------------------------- telemetry
 
 
+def _machine_line(alarm: Any) -> Callable[[], str]:
+    def line() -> str:
+        return _("Machine %(machine)s, project %(project)s") % {
+            "machine": alarm.equipment,
+            "project": alarm.project or "–",
+        }
+
+    return line
+
+
+def _resolved_line(alarm: Any) -> Callable[[], str]:
+    def line() -> str:
+        return _("Resolved: %(alarm)s") % {"alarm": alarm.message()}
+
+    return line
+
+
 def alarms_changed(*, created: Iterable[Any], resolved: Iterable[Any]) -> None:
     """Live alarms raised (to the roles the rule names) and resolved by themselves."""
     url = _url("telemetry:alarm-list")
@@ -53,8 +70,7 @@ def alarms_changed(*, created: Iterable[Any], resolved: Iterable[Any]) -> None:
             severity=alarm.severity if alarm.severity in Severity.values else Severity.WARNING,
             roles=alarm.notified_roles or None,
             title=alarm.message,
-            message=lambda a=alarm: _("Machine %(machine)s, project %(project)s")
-            % {"machine": a.equipment, "project": a.project or "–"},
+            message=_machine_line(alarm),
             key=f"alarm:{alarm.pk}:raised",
             url=url,
         )
@@ -67,7 +83,7 @@ def alarms_changed(*, created: Iterable[Any], resolved: Iterable[Any]) -> None:
             obj=alarm,
             severity=Severity.INFO,
             roles=alarm.notified_roles or None,
-            title=lambda a=alarm: _("Resolved: %(alarm)s") % {"alarm": a.message()},
+            title=_resolved_line(alarm),
             key=f"alarm:{alarm.pk}:resolved",
             url=url,
         )
@@ -82,9 +98,9 @@ def hazard_reported(hazard: Any, *, actor: Any = None) -> None:
         actor=_actor(actor),
         kind="safety.hazard_new",
         obj=hazard,
-        severity=Severity.CRITICAL if hazard.level == "major" else (
-            Severity.WARNING if major else Severity.INFO
-        ),
+        severity=Severity.CRITICAL
+        if hazard.level == "major"
+        else (Severity.WARNING if major else Severity.INFO),
         title=gettext_noop("New hazard on %(route)s: %(description)s"),
         params={"route": hazard.route.code, "description": hazard.description[:80]},
         key=f"hazard:{hazard.pk}:new",

@@ -59,9 +59,7 @@ def kind_choices() -> list[tuple[str, str]]:
 
 
 # The kinds raised by the apps of this repository. Apps built later register their own.
-register_kind(
-    "telemetry.alarm", _("Live alarm"), roles=("engineer", "qc_inspector", "manager")
-)
+register_kind("telemetry.alarm", _("Live alarm"), roles=("engineer", "qc_inspector", "manager"))
 register_kind(
     "telemetry.alarm_resolved",
     _("Live alarm resolved"),
@@ -69,12 +67,8 @@ register_kind(
 )
 register_kind("safety.hazard_new", _("New hazard"), roles=("safety_officer",))
 register_kind("safety.hazard_overdue", _("Hazard overdue"), roles=("safety_officer",))
-register_kind(
-    "safety.hazard_escalated", _("Hazard escalated"), roles=("safety_officer", "manager")
-)
-register_kind(
-    "people.certificate_expiry", _("Certificate expiring"), roles=("safety_officer",)
-)
+register_kind("safety.hazard_escalated", _("Hazard escalated"), roles=("safety_officer", "manager"))
+register_kind("people.certificate_expiry", _("Certificate expiring"), roles=("safety_officer",))
 register_kind("works.approval", _("Daily report to approve"), roles=("manager",))
 register_kind("planning.approval", _("Plan to approve"), roles=("manager",))
 register_kind("sop.signoff", _("Hold point to sign off"), roles=("qc_inspector", "engineer"))

@@ -57,6 +57,8 @@ def group_channels(
     organisation's scope contains ``obj`` (or that belong to ``organisation_id``)."""
     channels = Channel.objects.filter(enabled=True).exclude(kind__in=list(PERSONAL))
     if obj is None:
+        if organisation_id is None:
+            return []
         channels = channels.filter(organisation_id=organisation_id)
     rank = SEVERITY_RANK.get(severity, 0)
     sees: dict[int, bool] = {}

@@ -123,7 +123,10 @@ def delete_channel(*, actor: Actor, channel: Channel) -> None:
     _require(actor, "notify.channel", "delete")
     with transaction.atomic():
         audit.record(
-            user=actor, action=AuditAction.DELETE, obj=channel, before=audit.snapshot(channel),
+            user=actor,
+            action=AuditAction.DELETE,
+            obj=channel,
+            before=audit.snapshot(channel),
             after=None,
         )
         channel.delete()
@@ -137,9 +140,7 @@ def send_test_message(*, actor: Actor, channel: Channel, address: str = "") -> D
         default = getattr(actor, "email" if channel.kind == ChannelKind.EMAIL else "phone", "")
         address = (address or default or "").strip()
         if not address:
-            raise ValidationError(
-                {"address": [_("Enter where the test message should go.")]}
-            )
+            raise ValidationError({"address": [_("Enter where the test message should go.")]})
     title = render_languages(
         lambda: _("Test message from Zhiyang to %(channel)s") % {"channel": channel.name}
     )
@@ -150,9 +151,7 @@ def send_test_message(*, actor: Actor, channel: Channel, address: str = "") -> D
             organisation_id=channel.organisation_id,
             url="/notifications/",
             title=title,
-            body=render_languages(
-                lambda: _("If you can read this, the channel's settings work.")
-            ),
+            body=render_languages(lambda: _("If you can read this, the channel's settings work.")),
         )
         delivery = group_delivery(event, channel, timezone.now())
         if address:
@@ -229,14 +228,15 @@ def reset_subscription(*, actor: Actor, user: Any, kind: str) -> None:
 def mark_read(*, actor: Actor, items: Iterable[InboxItem]) -> int:
     """Mark the actor's own inbox items read (others' are ignored); returns how many."""
     ids = [i.pk for i in items if i.user_id == getattr(actor, "pk", None)]
-    return InboxItem.objects.filter(pk__in=ids, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return InboxItem.objects.filter(pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def mark_all_read(*, actor: Actor) -> int:
     """Mark every unread item of the actor's inbox read."""
-    return InboxItem.objects.filter(user_id=getattr(actor, "pk", None), read_at__isnull=True).update(
+    user_id = getattr(actor, "pk", None)
+    if user_id is None:
+        return 0
+    return InboxItem.objects.filter(user_id=user_id, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
@@ -257,7 +257,10 @@ def retry_failed(*, actor: Actor, delivery: Delivery) -> Delivery:
         )
         delivery.refresh_from_db()
         audit.record(
-            user=actor, action=AuditAction.UPDATE, obj=delivery, before=before,
+            user=actor,
+            action=AuditAction.UPDATE,
+            obj=delivery,
+            before=before,
             after=audit.snapshot(delivery),
         )
     transaction.on_commit(_enqueue_delivery)

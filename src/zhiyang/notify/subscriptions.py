@@ -99,9 +99,7 @@ def _site(now: dt.datetime) -> dt.datetime:
     return now.astimezone(ZoneInfo(settings.TIME_ZONE))
 
 
-def quiet_until(
-    start: dt.time | None, end: dt.time | None, now: dt.datetime
-) -> dt.datetime | None:
+def quiet_until(start: dt.time | None, end: dt.time | None, now: dt.datetime) -> dt.datetime | None:
     """The end of the quiet period containing ``now`` (site time), or None outside it.
 
     A period may run over midnight (22:00–07:00). Equal ends mean no quiet hours.

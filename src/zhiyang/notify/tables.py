@@ -50,7 +50,9 @@ class InboxTable(Table):
 class ChannelTable(Table):
     name = Column(_("Name"), link="notify:channel-detail", sort=True)
     kind = Column(_("Type"), sort=True)
-    organisation = Column(_("Organisation"), accessor="organisation.name", sort="organisation__name")
+    organisation = Column(
+        _("Organisation"), accessor="organisation.name", sort="organisation__name"
+    )
     enabled = BadgeColumn(
         _("Enabled"),
         accessor=lambda c: _("on") if c.enabled else _("off"),

@@ -36,9 +36,9 @@ from zhiyang.core import audit, roles
 from zhiyang.core import services as core_services
 from zhiyang.core.access import Scope, network_scope_q
 from zhiyang.core.choices import AuditAction
-from zhiyang.notify import hooks as notify_hooks
 from zhiyang.core.models import Organisation
 from zhiyang.network.chainage import format_chainage
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.planning import calibration as calib
 from zhiyang.planning import catalogue
 from zhiyang.planning.choices import Objective, ScenarioStatus

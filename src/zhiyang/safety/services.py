@@ -26,12 +26,12 @@ from zhiyang.core.choices import AuditAction, Role
 from zhiyang.network import linref
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.models import Route
-from zhiyang.notify import hooks as notify_hooks
 from zhiyang.network.services import (
     FIELD_LOCATE_TOLERANCE_M,
     district_at,
     locate_field_point,
 )
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.safety.choices import (
     ClosedLane,
     HazardAction,

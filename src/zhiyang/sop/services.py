@@ -654,7 +654,7 @@ def raise_ncr(*, user: Any, result: StepResult, description: str) -> NonConforma
     ).exclude(status=NcrStatus.APPROVED)
     if open_ncr.exists():
         raise ValidationError(_("This step already has an open non-conformance report."))
-    return notify_hooks.ncr_raised(services.create_object(
+    ncr = services.create_object(
         user=user,
         model=NonConformance,
         data={
@@ -665,7 +665,9 @@ def raise_ncr(*, user: Any, result: StepResult, description: str) -> NonConforma
             "raised_by": _actor(user),
             "raised_at": timezone.now(),
         },
-    ), actor=user)
+    )
+    notify_hooks.ncr_raised(ncr, actor=user)
+    return ncr
 
 
 def _transition(ncr: NonConformance, allowed: tuple[str, ...]) -> None:

@@ -22,8 +22,17 @@ class InboxItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
     class Meta:
         model = InboxItem
         fields = [
-            "id", "kind", "severity", "title", "body", "url", "resource", "object_id",
-            "created_at", "read_at", "unread",
+            "id",
+            "kind",
+            "severity",
+            "title",
+            "body",
+            "url",
+            "resource",
+            "object_id",
+            "created_at",
+            "read_at",
+            "unread",
         ]
         read_only_fields = fields
 

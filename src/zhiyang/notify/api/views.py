@@ -31,6 +31,10 @@ class InboxViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["created_at"]
     matrix_actions = {"read": "change", "read_all": "change", "mark_read": "change"}
 
+    @property
+    def actor(self) -> Any:
+        return self.request.user
+
     def get_queryset(self) -> QuerySet[InboxItem]:
         return super().get_queryset().filter(user_id=self.request.user.pk)
 
@@ -38,7 +42,7 @@ class InboxViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: Any = None) -> Response:
         item = self.get_object()
-        services.mark_read(actor=request.user, items=[item])
+        services.mark_read(actor=self.actor, items=[item])
         item.refresh_from_db()
         return Response(self.get_serializer(item).data)
 
@@ -48,12 +52,12 @@ class InboxViewSet(ScopedReadOnlyViewSet):
         data = MarkReadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         items = self.get_queryset().filter(pk__in=data.validated_data["ids"])
-        return Response({"marked": services.mark_read(actor=request.user, items=items)})
+        return Response({"marked": services.mark_read(actor=self.actor, items=items)})
 
     @extend_schema(request=None, responses=MARKED)
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
-        return Response({"marked": services.mark_all_read(actor=request.user)})
+        return Response({"marked": services.mark_all_read(actor=self.actor)})
 
     @extend_schema(responses=COUNT)
     @action(detail=False, methods=["get"], url_path="unread-count")

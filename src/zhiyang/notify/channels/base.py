@@ -104,7 +104,11 @@ class Adapter:
         return errors
 
     def send(
-        self, message: Rendered, *, config: Mapping[str, Any], secrets: Mapping[str, Any],
+        self,
+        message: Rendered,
+        *,
+        config: Mapping[str, Any],
+        secrets: Mapping[str, Any],
         address: str,
     ) -> str:
         raise NotImplementedError
@@ -195,6 +199,10 @@ def summary(answer: Any) -> str:
 
 def url_field(help_text: Any) -> Field:
     return Field(
-        "url", gettext_lazy("Webhook address"), kind="url", secret=True, required=True,
+        "url",
+        gettext_lazy("Webhook address"),
+        kind="url",
+        secret=True,
+        required=True,
         help=help_text,
     )

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -78,7 +77,11 @@ class EmailAdapter(Adapter):
         )
 
     def send(
-        self, message: Rendered, *, config: Mapping[str, Any], secrets: Mapping[str, Any],
+        self,
+        message: Rendered,
+        *,
+        config: Mapping[str, Any],
+        secrets: Mapping[str, Any],
         address: str,
     ) -> str:
         sender = (config or {}).get("from_email") or settings.DEFAULT_FROM_EMAIL
@@ -93,10 +96,11 @@ class EmailAdapter(Adapter):
         try:
             mail.send(fail_silently=False)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-            raise SendError(_("The mail server refused the address: %(e)s") % {"e": exc},
-                            permanent=True) from exc
+            raise SendError(
+                _("The mail server refused the address: %(e)s") % {"e": exc}, permanent=True
+            ) from exc
         except smtplib.SMTPAuthenticationError as exc:
             raise SendError(_("The mail server refused the login."), permanent=True) from exc
-        except (smtplib.SMTPException, socket.error, OSError) as exc:
+        except (smtplib.SMTPException, OSError) as exc:
             raise SendError(_("Could not send the e-mail: %(e)s") % {"e": exc}) from exc
         return _("accepted by the mail server")

@@ -119,7 +119,11 @@ class WeComAdapter(Adapter):
         }
 
     def send(
-        self, message: Rendered, *, config: Mapping[str, Any], secrets: Mapping[str, Any],
+        self,
+        message: Rendered,
+        *,
+        config: Mapping[str, Any],
+        secrets: Mapping[str, Any],
         address: str,
     ) -> str:
         _status, answer = post_json(str(secrets["url"]), self.payload(message))
@@ -130,9 +134,7 @@ class DingTalkAdapter(Adapter):
     kind = ChannelKind.DINGTALK
     fields = (
         url_field(
-            gettext_lazy(
-                "The robot's webhook, https://oapi.dingtalk.com/robot/send?access_token=…"
-            )
+            gettext_lazy("The robot's webhook, https://oapi.dingtalk.com/robot/send?access_token=…")
         ),
         Field(
             "secret",
@@ -156,7 +158,11 @@ class DingTalkAdapter(Adapter):
         return _with_query(url, timestamp=str(timestamp), sign=dingtalk_sign(secret, timestamp))
 
     def send(
-        self, message: Rendered, *, config: Mapping[str, Any], secrets: Mapping[str, Any],
+        self,
+        message: Rendered,
+        *,
+        config: Mapping[str, Any],
+        secrets: Mapping[str, Any],
         address: str,
     ) -> str:
         url = self.signed_url(str(secrets["url"]), str(secrets.get("secret") or ""))
@@ -194,11 +200,18 @@ class FeishuAdapter(Adapter):
         payload: dict[str, Any] = {"msg_type": "post", "content": {"post": posts}}
         if secret:
             timestamp = int(time.time()) if now_s is None else now_s
-            payload = {"timestamp": str(timestamp), "sign": feishu_sign(secret, timestamp)} | payload
+            payload = {
+                "timestamp": str(timestamp),
+                "sign": feishu_sign(secret, timestamp),
+            } | payload
         return payload
 
     def send(
-        self, message: Rendered, *, config: Mapping[str, Any], secrets: Mapping[str, Any],
+        self,
+        message: Rendered,
+        *,
+        config: Mapping[str, Any],
+        secrets: Mapping[str, Any],
         address: str,
     ) -> str:
         payload = self.payload(message, str(secrets.get("secret") or ""))

@@ -55,16 +55,14 @@ def percent_encode(value: str) -> str:
 
 
 def aliyun_signature(params: Mapping[str, str], secret: str, method: str = "POST") -> str:
-    query = "&".join(
-        f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(params.items())
-    )
+    query = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(params.items()))
     to_sign = f"{method}&{percent_encode('/')}&{percent_encode(query)}"
     digest = hmac.new(f"{secret}&".encode(), to_sign.encode(), hashlib.sha1).digest()
     return base64.b64encode(digest).decode()
 
 
 class AliyunSms:
-    fields = (
+    fields: tuple[Field, ...] = (
         Field(
             "endpoint",
             gettext_lazy("Gateway address"),
@@ -113,9 +111,7 @@ class AliyunSms:
         if isinstance(answer, dict) and answer.get("Code") == "OK":
             return summary(answer)
         code = answer.get("Code") if isinstance(answer, dict) else None
-        reason = _("The SMS gateway refused the message: %(answer)s") % {
-            "answer": summary(answer)
-        }
+        reason = _("The SMS gateway refused the message: %(answer)s") % {"answer": summary(answer)}
         if code in ("isv.BUSINESS_LIMIT_CONTROL", "Throttling.User", "isp.SYSTEM_ERROR"):
             raise SendError(reason, retry_after_s=60)
         raise SendError(reason, permanent=True)
@@ -145,7 +141,11 @@ class SmsAdapter(Adapter):
         return PROVIDERS.get(getattr(settings, "NOTIFY_SMS_PROVIDER", "aliyun"), AliyunSms()).fields
 
     def send(
-        self, message: Rendered, *, config: Mapping[str, Any], secrets: Mapping[str, Any],
+        self,
+        message: Rendered,
+        *,
+        config: Mapping[str, Any],
+        secrets: Mapping[str, Any],
         address: str,
     ) -> str:
         text = f"[{message.severity_label}] {message.title}"

@@ -65,7 +65,11 @@ class WebhookAdapter(Adapter):
         }
 
     def send(
-        self, message: Rendered, *, config: Mapping[str, Any], secrets: Mapping[str, Any],
+        self,
+        message: Rendered,
+        *,
+        config: Mapping[str, Any],
+        secrets: Mapping[str, Any],
         address: str,
     ) -> str:
         body = json.dumps(self.payload(message), ensure_ascii=False).encode()

@@ -13,8 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhiyang.core.pages import Link, ObjectDeleteView, ObjectDetailView, ObjectEditView
-from zhiyang.core.pages import ObjectListView, PageView
+from zhiyang.core.pages import (
+    Link,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    PageView,
+)
 from zhiyang.notify import services
 from zhiyang.notify.channels import adapter_for
 from zhiyang.notify.choices import ChannelKind
@@ -74,7 +80,10 @@ class ChannelEdit(NotifyPage, ObjectEditView):
 
     def service_update(self, *, obj: Any, data: dict[str, Any]) -> models.Model:
         return services.save_channel(
-            actor=self.actor, organisation=obj.organisation, kind=obj.kind, values=data,
+            actor=self.actor,
+            organisation=obj.organisation,
+            kind=obj.kind,
+            values=data,
             channel=obj,
         )
 
@@ -100,10 +109,16 @@ class ChannelDetail(NotifyPage, ObjectDetailView):
     template_name = "notify/channel_detail.html"
     select_related = ("organisation",)
     actions = (
-        Link(gettext_lazy("Edit"), "notify:channel-edit", "notify.channel", "change",
-             for_object=True),
-        Link(gettext_lazy("Delete"), "notify:channel-delete", "notify.channel", "delete",
-             for_object=True),
+        Link(
+            gettext_lazy("Edit"), "notify:channel-edit", "notify.channel", "change", for_object=True
+        ),
+        Link(
+            gettext_lazy("Delete"),
+            "notify:channel-delete",
+            "notify.channel",
+            "delete",
+            for_object=True,
+        ),
     )
 
     def get_context_data(self, obj: Channel) -> dict[str, Any]:
@@ -133,7 +148,7 @@ class ChannelTest(NotifyPage, PageView):
 
     model = Channel
     action = "change"
-    http_method_names = ["post"]  # type: ignore[misc]  # noqa: RUF012
+    http_method_names = ["post"]  # type: ignore[misc]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         channel = self.get_object("change")

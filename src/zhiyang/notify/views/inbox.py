@@ -42,13 +42,11 @@ class InboxOpen(NotifyPage, PageView):
     model = InboxItem
 
     def base_queryset(self) -> QuerySet[InboxItem]:
-        return super().base_queryset().select_related("event").filter(
-            user_id=self.request.user.pk
-        )
+        return super().base_queryset().select_related("event").filter(user_id=self.request.user.pk)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         item = self.get_object("view")
-        services.mark_read(actor=request.user, items=[item])
+        services.mark_read(actor=self.actor, items=[item])
         url = item.event.url
         if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts=None):
             url = reverse("notify:inbox-list")
@@ -58,10 +56,10 @@ class InboxOpen(NotifyPage, PageView):
 class InboxReadAll(NotifyPage, PageView):
     model = InboxItem
     action = "change"
-    http_method_names = ["post"]  # type: ignore[misc]  # noqa: RUF012
+    http_method_names = ["post"]  # type: ignore[misc]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.require("change")
-        count = services.mark_all_read(actor=request.user)
+        count = services.mark_all_read(actor=self.actor)
         messages.success(request, _("%(n)d marked read.") % {"n": count})
         return HttpResponseRedirect(reverse("notify:inbox-list"))

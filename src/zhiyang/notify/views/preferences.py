@@ -26,10 +26,10 @@ class Preferences(NotifyPage, PageView):
     intro = gettext_lazy(
         "What reaches you and how. Group robots are set per organisation by administrators."
     )
-    http_method_names = ["get", "head", "post"]  # type: ignore[misc]  # noqa: RUF012
+    http_method_names = ["get", "head", "post"]  # type: ignore[misc]
 
     def form(self) -> PreferenceForm:
-        user = self.request.user
+        user = self.actor
         pref = Preference.objects.filter(user=user).first()
         data = self.request.POST if self.request.method == "POST" else None
         return PreferenceForm(data, user=user, preference=pref)
@@ -45,11 +45,13 @@ class Preferences(NotifyPage, PageView):
             own, reset = form.subscription_data()
             try:
                 services.save_preferences(
-                    actor=request.user, user=request.user,
-                    preference=form.preference_data(), subscriptions=own,
+                    actor=self.actor,
+                    user=self.actor,
+                    preference=form.preference_data(),
+                    subscriptions=own,
                 )
                 for kind in reset:
-                    services.reset_subscription(actor=request.user, user=request.user, kind=kind)
+                    services.reset_subscription(actor=self.actor, user=self.actor, kind=kind)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
