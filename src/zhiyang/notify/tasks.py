@@ -11,3 +11,11 @@ from zhiyang.notify import delivery
 def deliver() -> dict[str, int]:
     """Send the outbox: every delivery and digest that is due; schedules its next run."""
     return delivery.deliver_due()
+
+
+@task()
+def daily_checks() -> int:
+    """The daily notifications raised by notify itself (machine services due)."""
+    from zhiyang.notify import hooks
+
+    return hooks.services_due()
