@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,11 @@ from zhiyang.notify.models import Delivery, InboxItem
 
 
 class InboxFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(label=_("unread only"), method="filter_unread")
+    unread = django_filters.BooleanFilter(
+        label=_("read or unread"),
+        method="filter_unread",
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Unread")), ("false", _("Read"))]),
+    )
     kind = django_filters.ChoiceFilter(
         label=_("kind"), field_name="event__kind", choices=kind_choices
     )
