@@ -249,3 +249,14 @@ def test_test_message(two_districts, receiver) -> None:
     delivery.deliver_due()
     (got,) = receiver.at("/wecom")
     assert "wecom" in got.json["markdown"]["content"]
+
+
+def test_a_2xx_without_errcode_counts_as_sent_a_404_fails_for_good(two_districts, receiver) -> None:
+    receiver.answers["/wecom"] = (200, None)  # a relay answering 200 with no body
+    channel(two_districts["org_east"], "wecom", url=receiver.url("/wecom", "key=K"))
+    channel(two_districts["org_east"], "feishu", url=receiver.url("/nowhere"), name="gone")
+    event = alarm_like(two_districts)
+    assert delivery.deliver_due() == {"sent": 1, "failed": 1, "deferred": 0}
+    assert Delivery.objects.get(event=event, kind="wecom").status == "sent"
+    gone = Delivery.objects.get(event=event, kind="feishu")
+    assert gone.status == "failed" and "404" in gone.last_error

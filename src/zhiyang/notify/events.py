@@ -122,9 +122,15 @@ def raise_event(
 
 
 def _enqueue_delivery() -> None:
+    """Wake the worker (after the commit). One waiting run is enough: it starts after our
+    commit, so it sees these rows; a run already going loops until nothing is due."""
+    from django.utils import timezone
+
+    from zhiyang.notify.delivery import already_scheduled
     from zhiyang.notify.tasks import deliver
 
-    deliver.enqueue()
+    if not already_scheduled(timezone.now()):
+        deliver.enqueue()
 
 
 def fan_out(event: Event, obj: models.Model | None, *, exclude_id: int | None = None) -> int:

@@ -91,7 +91,9 @@ def _check_errcode(answer: Any, *, throttled: tuple[int, ...]) -> str:
     """WeCom's and DingTalk's answer: errcode 0 is sent; -1 (busy) and throttling are worth
     retrying; any other code means the settings are wrong (bad key, signature, keyword)."""
     if not isinstance(answer, dict) or "errcode" not in answer:
-        raise SendError(_("Unexpected answer: %(answer)s") % {"answer": summary(answer)})
+        # A 2xx without the platform's errcode (a proxy, a relay): it took the message, and
+        # sending it again could only duplicate it.
+        return _("accepted (no errcode in the answer): %(answer)s") % {"answer": summary(answer)}
     code = answer.get("errcode")
     if code == 0:
         return summary(answer)
@@ -216,9 +218,9 @@ class FeishuAdapter(Adapter):
     ) -> str:
         payload = self.payload(message, str(secrets.get("secret") or ""))
         _status, answer = post_json(str(secrets["url"]), payload)
-        if not isinstance(answer, dict):
-            raise SendError(_("Unexpected answer: %(answer)s") % {"answer": summary(answer)})
-        code = answer.get("code", answer.get("StatusCode"))
+        code = answer.get("code", answer.get("StatusCode")) if isinstance(answer, dict) else None
+        if code is None:
+            return _("accepted (no code in the answer): %(answer)s") % {"answer": summary(answer)}
         if code == 0:
             return summary(answer)
         reason = _("The robot refused the message: %(answer)s") % {"answer": summary(answer)}
