@@ -33,8 +33,13 @@ def test_inbox_on_a_phone(logged_in: Callable[..., Any], lang: str) -> None:
     project = Project.objects.filter(organisation=engineer.organisation).first()
     for n in range(3):
         raise_event(
-            actor=SYSTEM, kind="works.approval", obj=project, users=[engineer], roles=[],
-            title=f"Daily report {n} to approve", key=f"browser:{lang}:{n}",
+            actor=SYSTEM,
+            kind="works.approval",
+            obj=project,
+            users=[engineer],
+            roles=[],
+            title=f"Daily report {n} to approve",
+            key=f"browser:{lang}:{n}",
         )
     unread = InboxItem.objects.filter(user=engineer, read_at__isnull=True).count()
     page = logged_in("engineer", lang=lang, width=PHONE)

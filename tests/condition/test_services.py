@@ -267,7 +267,7 @@ def test_rating_uses_the_owners_standards_overrides(survey, make_user, two_distr
     assert default_rqi == pytest.approx(100 / (1 + 0.026 * np.exp(0.65 * 2.0)), abs=0.01)
 
     create_override(
-        user=make_user(role="admin", organisation=org),
+        actor=make_user(role="admin", organisation=org),
         standard="jtg5210_2018",
         organisation=org,
         overrides={"rqi": {"expressway_class1": {"a0": 0.03}}},

@@ -34,6 +34,22 @@ def test_may_allows_the_system_and_refuses_none(make_user: Any) -> None:
 @pytest.mark.django_db
 def test_system_writes_are_audited_as_system() -> None:
     org = Organisation.objects.create(code="o", name="O")
-    row = audit.record(user=SYSTEM, action=AuditAction.CREATE, obj=org, before=None, after={})
+    row = audit.record(actor=SYSTEM, action=AuditAction.CREATE, obj=org, before=None, after={})
     assert row.user is None
     assert row.username == "system"
+
+
+@pytest.mark.parametrize(
+    ("resource", "action"),
+    [("works.approval", "change"), ("planning.approval", "change"), ("people.identity", "view")],
+)
+def test_pseudo_resources_are_granted_only_by_their_own_entry(
+    make_user: Any, resource: str, action: str
+) -> None:
+    """``works.*`` lets engineers edit works, not approve: one answer for users and the system
+    alike (before, ``works.may_approve(None)`` was True and ``planning``'s False)."""
+    engineer = make_user(role="engineer")
+    assert actors.may(engineer, "works.project", "change")
+    assert not actors.may(engineer, resource, action)
+    assert actors.may(make_user(role="admin"), resource, action)
+    assert actors.may(SYSTEM, resource, action)

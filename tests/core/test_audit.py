@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from zhiyang.core import services
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import AuditLog, Organisation
 from zhiyang.network.models import District
 
@@ -18,11 +19,11 @@ def test_create_update_delete_are_audited(make_user):
         organisation=Organisation.objects.create(code="hq", name="HQ", whole_network=True),
     )
     district = services.create_object(
-        user=admin, model=District, data={"code": "140213", "name": "平城区"}
+        actor=admin, model=District, data={"code": "140213", "name": "平城区"}
     )
-    services.update_object(user=admin, obj=district, data={"name_en": "Pingcheng"})
-    services.update_object(user=admin, obj=district, data={"name_en": "Pingcheng"})  # no change
-    services.delete_object(user=admin, obj=district)
+    services.update_object(actor=admin, obj=district, data={"name_en": "Pingcheng"})
+    services.update_object(actor=admin, obj=district, data={"name_en": "Pingcheng"})  # no change
+    services.delete_object(actor=admin, obj=district)
 
     entries = list(AuditLog.objects.filter(resource="network.district").order_by("id"))
     assert [e.action for e in entries] == ["create", "update", "delete"]
@@ -36,7 +37,7 @@ def test_create_update_delete_are_audited(make_user):
 
 def test_invalid_write_changes_nothing_and_audits_nothing(make_user):
     with pytest.raises(ValidationError):
-        services.create_object(user=None, model=District, data={"code": "", "name": "x"})
+        services.create_object(actor=SYSTEM, model=District, data={"code": "", "name": "x"})
     assert not District.objects.exists()
     assert not AuditLog.objects.exists()
 
@@ -45,7 +46,7 @@ def test_out_of_scope_write_is_refused_and_rolled_back(two_districts, make_user)
     net = two_districts
     engineer = make_user(role="engineer", organisation=net["org_east"])
     with pytest.raises(ValidationError):
-        services.update_object(user=engineer, obj=net["sec_east"], data={"district": net["west"]})
+        services.update_object(actor=engineer, obj=net["sec_east"], data={"district": net["west"]})
     net["sec_east"].refresh_from_db()
     assert net["sec_east"].district == net["east"]
     assert not AuditLog.objects.exists()
@@ -56,7 +57,7 @@ def test_passwords_never_reach_the_audit_trail(make_user):
 
     admin = make_user(role="admin")
     user = services.create_object(
-        user=admin, model=User, data={"username": "li", "password": "pbkdf2_sha256$x$y$z"}
+        actor=admin, model=User, data={"username": "li", "password": "pbkdf2_sha256$x$y$z"}
     )
     entry = AuditLog.objects.get(resource="core.user", object_id=str(user.pk))
     assert entry.after["password"] == "***"
@@ -65,7 +66,7 @@ def test_passwords_never_reach_the_audit_trail(make_user):
 def test_entries_name_their_resource_as_people_do(make_user):
     from django.utils import translation
 
-    services.create_object(user=None, model=District, data={"code": "140213", "name": "平城区"})
+    services.create_object(actor=SYSTEM, model=District, data={"code": "140213", "name": "平城区"})
     entry = AuditLog.objects.get()
     with translation.override("en"):
         assert entry.resource_label() == "district"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zhiyang.core import jobs
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import Job
 from zhiyang.network.importexport.common import ImportValidationError, RowError
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_progress_finish_and_fail(make_user):
     user = make_user("engineer")
-    job = jobs.start_job(user=user, kind="test", message="waiting")
+    job = jobs.start_job(actor=user, kind="test", message="waiting")
     assert (job.status, job.progress, job.created_by) == ("queued", 0, user)
     jobs.set_progress(job.pk, 140, "half")
     job.refresh_from_db()
@@ -24,13 +25,13 @@ def test_progress_finish_and_fail(make_user):
 
 
 def test_running_job_records_row_errors_and_reraises():
-    job = jobs.start_job(user=None, kind="test")
+    job = jobs.start_job(actor=SYSTEM, kind="test")
     with pytest.raises(ImportValidationError), jobs.running_job(job.pk):
         raise ImportValidationError([RowError(4, "iri", "not a number")])
     job.refresh_from_db()
     assert job.status == "failed"
     assert job.errors == [{"row": 4, "column": "iri", "message": "not a number", "sheet": ""}]
-    other = jobs.start_job(user=None, kind="test")
+    other = jobs.start_job(actor=SYSTEM, kind="test")
     with pytest.raises(RuntimeError), jobs.running_job(other.pk):
         raise RuntimeError("disk full")
     other.refresh_from_db()
@@ -42,8 +43,8 @@ def test_visibility_creator_and_scope(make_user, two_districts):
 
     creator = make_user("engineer", organisation=two_districts["org_east"])
     route = two_districts["g1"]  # in district west
-    job = jobs.start_job(user=creator, kind="t", resource="network.route", object_id=route.pk)
-    private = jobs.start_job(user=creator, kind="t")
+    job = jobs.start_job(actor=creator, kind="t", resource="network.route", object_id=route.pk)
+    private = jobs.start_job(actor=creator, kind="t")
     west = make_user("viewer", organisation=two_districts["org_west"])
     east = make_user("viewer", organisation=two_districts["org_east"])
     assert set(jobs.visible_jobs(creator)) == {job, private}
@@ -54,7 +55,7 @@ def test_visibility_creator_and_scope(make_user, two_districts):
 
 def test_status_json_and_progress_partial(client, make_user):
     user = make_user("engineer")
-    job = jobs.start_job(user=user, kind="test")
+    job = jobs.start_job(actor=user, kind="test")
     jobs.set_progress(job.pk, 40, "Checking row 400 of 1000")
     client.force_login(user)
     data = client.get(f"/jobs/{job.pk}/").json()

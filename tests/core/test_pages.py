@@ -42,7 +42,7 @@ def incidents(two_districts: dict[str, Any], make_user: Any) -> dict[str, Any]:
     ):
         rows.append(
             services.create_incident(
-                user=world["officer"] if route == world["g1"] else world["outsider"],
+                actor=world["officer"] if route == world["g1"] else world["outsider"],
                 data={
                     "route": route,
                     "chainage_m": 1000.0 + i,

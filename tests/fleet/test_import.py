@@ -24,7 +24,7 @@ ALL = [
 def test_each_vendor_document_matches_its_machine(fleet, manager_a) -> None:
     for name in ALL:
         result = import_document(
-            read(name), user=manager_a, organisation=manager_a.organisation, filename=name
+            read(name), actor=manager_a, organisation=manager_a.organisation, filename=name
         )
         assert result.unknown == [], name
     # PIN, serial + OEM, serial + OEM, PIN, EquipmentID.
@@ -41,8 +41,8 @@ def test_each_vendor_document_matches_its_machine(fleet, manager_a) -> None:
 
 
 def test_reimport_adds_nothing(fleet, manager_a) -> None:
-    first = import_document(read("iso_fleet.xml"), user=manager_a, filename="a.xml")
-    again = import_document(read("iso_fleet.xml"), user=manager_a, filename="a.xml")
+    first = import_document(read("iso_fleet.xml"), actor=manager_a, filename="a.xml")
+    again = import_document(read("iso_fleet.xml"), actor=manager_a, filename="a.xml")
     assert (first.snapshots_created, first.faults_created) == (2, 1)
     assert (again.snapshots_created, again.duplicates, again.faults_created) == (0, 2, 0)
     assert TelematicsSnapshot.objects.count() == 2 and FaultCode.objects.count() == 1
@@ -50,24 +50,24 @@ def test_reimport_adds_nothing(fleet, manager_a) -> None:
 
 def test_one_audit_row_per_import(fleet, manager_a) -> None:
     before = AuditLog.objects.count()
-    result = import_document(read("iso_fleet.xml"), user=manager_a, filename="a.xml")
+    result = import_document(read("iso_fleet.xml"), actor=manager_a, filename="a.xml")
     rows = AuditLog.objects.all()[: AuditLog.objects.count() - before]
     assert [r.resource for r in rows] == ["fleet.telematicsimport"]
     assert rows[0].after["snapshots_created"] == 2 and rows[0].object_id == str(result.record.pk)
 
 
 def test_other_organisations_machines_are_not_matched(fleet, manager_a) -> None:
-    result = import_document(read("volvo_flat.json"), user=manager_a, filename="v.json")
+    result = import_document(read("volvo_flat.json"), actor=manager_a, filename="v.json")
     assert result.snapshots_created == 0 and result.unknown[0]["pin"] == "VCE0DD25V00123456"
     assert not fleet["other_org"].snapshots.exists()
 
 
 def test_unknown_machines_are_listed_or_created_with_a_flag(orgs, manager_a) -> None:
-    listed = import_document(read("komatsu_style.json"), user=manager_a, filename="k.json")
+    listed = import_document(read("komatsu_style.json"), actor=manager_a, filename="k.json")
     assert listed.unknown[0]["pin"] == "KMTWA380C55A12345" and not Equipment.objects.exists()
     created = import_document(
         read("komatsu_style.json"),
-        user=manager_a,
+        actor=manager_a,
         organisation=orgs["a"],
         filename="k.json",
         create_unknown=True,
@@ -83,9 +83,9 @@ def test_unknown_machines_are_listed_or_created_with_a_flag(orgs, manager_a) -> 
 
 
 def test_older_snapshot_does_not_move_the_last_known_state_back(fleet, manager_a) -> None:
-    import_document(read("iso_fleet.xml"), user=manager_a, filename="new.xml")
+    import_document(read("iso_fleet.xml"), actor=manager_a, filename="new.xml")
     older = read("iso_fleet.xml").replace(b"2026-05-20", b"2026-05-10").replace(b"1523.4", b"1400")
-    import_document(older, user=manager_a, filename="old.xml")
+    import_document(older, actor=manager_a, filename="old.xml")
     fleet["paver"].refresh_from_db()
     assert fleet["paver"].snapshots.count() == 2 and fleet["paver"].last_operating_hours == 1523.4
 
@@ -107,7 +107,7 @@ def test_malformed_document_writes_nothing(fleet, manager_a, replace: bytes, by:
             b"<EquipmentID>HM-0042</EquipmentID>", b""
         )
     with pytest.raises(TelematicsDocumentError):
-        import_document(data, user=manager_a, filename="bad.xml")
+        import_document(data, actor=manager_a, filename="bad.xml")
     assert not TelematicsSnapshot.objects.exists() and not TelematicsImport.objects.exists()
     assert not FaultCode.objects.exists()
     fleet["paver"].refresh_from_db()

@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 
 from zhiyang.core import crypto
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import AuditLog
 from zhiyang.fleet.models import Equipment, TelematicsImport, TelematicsSnapshot, TelematicsSource
 from zhiyang.fleet.services import save_source
@@ -116,7 +117,7 @@ def machines(orgs) -> list[Equipment]:
 
 def make_source(orgs, base: str, **extra: Any) -> TelematicsSource:
     data = {"organisation": orgs["a"], "name": "Provider", "base_url": base + "/Fleet/1", **extra}
-    return save_source(user=None, data=data, auth_value="Bearer s3cret")
+    return save_source(actor=SYSTEM, data=data, auth_value="Bearer s3cret")
 
 
 @pytest.mark.parametrize("page", [xml_page, json_page])
@@ -130,7 +131,9 @@ def test_follows_next_links_and_retries_after_429(provider, orgs, machines, page
     source = make_source(orgs, base)
     seen: list[int] = []
     waits: list[float] = []
-    result = poll_source(source, progress=lambda p: seen.append(p.machines), sleep=waits.append)
+    result = poll_source(
+        source, progress=lambda p: seen.append(p.machines), sleep=waits.append, actor=SYSTEM
+    )
     assert result.pages == 3 and seen == [2, 4, 6]
     assert result.snapshots_created == 5 and result.unknown[0]["pin"] == "NOT-IN-FLEET"
     assert [p for p, _a in fake.requests] == ["/Fleet/1", "/Fleet/2", "/Fleet/2", "/Fleet/3"]
@@ -139,7 +142,7 @@ def test_follows_next_links_and_retries_after_429(provider, orgs, machines, page
     source.refresh_from_db()
     assert source.last_error == "" and source.last_success_at is not None
     # Polling again writes nothing new (same snapshot times, same source).
-    again = poll_source(source, force=True, sleep=waits.append)
+    again = poll_source(source, force=True, sleep=waits.append, actor=SYSTEM)
     assert again.snapshots_created == 0 and again.duplicates == 5
 
 
@@ -149,7 +152,7 @@ def test_malformed_page_writes_nothing_from_the_poll(provider, orgs, machines) -
     fake.pages["/Fleet/2"] = (b"<Fleet><Equipment><PIN>PIN3</Equipment>", "application/xml")
     source = make_source(orgs, base)
     with pytest.raises(PollError) as info:
-        poll_source(source, sleep=lambda s: None)
+        poll_source(source, sleep=lambda s: None, actor=SYSTEM)
     assert "Page 2" in str(info.value) and "/Fleet/2" in str(info.value)
     assert "not well-formed" in str(info.value)
     assert not TelematicsSnapshot.objects.exists() and not TelematicsImport.objects.exists()
@@ -165,7 +168,7 @@ def test_http_error_and_max_pages(provider, orgs, machines) -> None:
     source.base_url = base + "/Fleet/1?pageSize={page_size}"
     source.save()
     fake.pages["/Fleet/1?pageSize=100"] = fake.pages["/Fleet/1"]
-    result = poll_source(source, sleep=lambda s: None)
+    result = poll_source(source, sleep=lambda s: None, actor=SYSTEM)
     assert fake.requests[-1][0] == "/Fleet/1?pageSize=100"
     assert (
         result.pages == 1
@@ -175,11 +178,11 @@ def test_http_error_and_max_pages(provider, orgs, machines) -> None:
     source.base_url = base + "/Nowhere"
     source.save()
     with pytest.raises(PollError, match="HTTP 404"):
-        poll_source(source, force=True, sleep=lambda s: None)
+        poll_source(source, force=True, sleep=lambda s: None, actor=SYSTEM)
     source.base_url, source.timeout_s = base + "/slow", 1
     source.save()
     with pytest.raises(PollError, match="no answer within 1 s"):
-        poll_source(source, force=True, sleep=lambda s: None)
+        poll_source(source, force=True, sleep=lambda s: None, actor=SYSTEM)
 
 
 def test_minimum_interval_between_requests_and_polls(provider, orgs, machines) -> None:
@@ -188,10 +191,10 @@ def test_minimum_interval_between_requests_and_polls(provider, orgs, machines) -
     fake.pages["/Fleet/2"] = (json_page(2, ["PIN2"], next_page=None), "application/json")
     source = make_source(orgs, base, min_interval_s=30)
     waits: list[float] = []
-    poll_source(source, sleep=waits.append)
+    poll_source(source, sleep=waits.append, actor=SYSTEM)
     assert len(waits) == 1 and 29 < waits[0] <= 30  # spaced the second page
     with pytest.raises(PollError, match="rate limit"):
-        poll_source(source, sleep=waits.append)  # a new poll too soon is refused
+        poll_source(source, sleep=waits.append, actor=SYSTEM)  # a new poll too soon is refused
 
 
 def test_auth_value_is_encrypted_and_kept_out_of_the_audit(orgs) -> None:

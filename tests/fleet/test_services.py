@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.fleet.choices import ServiceState
 from zhiyang.fleet.models import Equipment, EquipmentAssignment, ServiceInterval, TelematicsSnapshot
 from zhiyang.fleet.services import record_service, save_interval, service_status, utilisation
@@ -108,7 +109,7 @@ def test_state_follows_hours_left(hours, every, done) -> None:
 
 def test_service_record_resets_its_interval(machine) -> None:
     oil = save_interval(
-        user=None,
+        actor=SYSTEM,
         data={
             "equipment": machine,
             "name": "oil",
@@ -119,7 +120,7 @@ def test_service_record_resets_its_interval(machine) -> None:
     )
     assert service_status(oil, today=TODAY).state == ServiceState.OVERDUE
     record_service(
-        user=None,
+        actor=SYSTEM,
         data={
             "equipment": machine,
             "interval": oil,

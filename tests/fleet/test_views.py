@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.fleet.conftest import DATA, read
+from zhiyang.core.actors import SYSTEM
 from zhiyang.fleet.models import ServiceInterval, ServiceRecord, TelematicsSnapshot
 from zhiyang.fleet.services import import_document
 
@@ -25,7 +26,7 @@ def logged_in(client, manager_a):
 
 
 def test_pages_render(logged_in, fleet, manager_a) -> None:
-    import_document(read("iso_fleet.xml"), user=manager_a, filename="f.xml")
+    import_document(read("iso_fleet.xml"), actor=manager_a, filename="f.xml")
     ServiceInterval.objects.create(
         equipment=fleet["paver"], name="oil", every_hours=250, last_service_hours=1270
     )
@@ -135,7 +136,7 @@ def test_commands(fleet, tmp_path) -> None:
 def test_viewer_sees_the_machine_but_not_its_telematics(client, make_user, orgs, fleet, manager_a):
     from zhiyang.core.choices import Role
 
-    import_document(read("iso_fleet.xml"), user=manager_a, filename="f.xml")
+    import_document(read("iso_fleet.xml"), actor=manager_a, filename="f.xml")
     client.force_login(make_user(role=Role.VIEWER, organisation=orgs["a"]))
     page = client.get(f"/fleet/machines/{fleet['paver'].pk}/")
     assert page.status_code == 200 and "SPN 110 FMI 0" not in page.content.decode()
@@ -149,7 +150,8 @@ def test_poll_now_queues_a_task(logged_in, orgs, manager_b, client):
     from zhiyang.fleet.services import save_source
 
     source = save_source(
-        user=None, data={"organisation": orgs["a"], "name": "P", "base_url": "https://x.test/F/1"}
+        actor=SYSTEM,
+        data={"organisation": orgs["a"], "name": "P", "base_url": "https://x.test/F/1"},
     )
     assert "P" in logged_in.get("/fleet/import/").content.decode()
     response = logged_in.post(f"/fleet/sources/{source.pk}/poll/")

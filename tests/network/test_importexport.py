@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.network.helpers import coords_of
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import AuditLog
 from zhiyang.network import importexport, linref
 from zhiyang.network.importexport import (
@@ -46,7 +47,7 @@ def wipe() -> None:
 
 
 def test_import_creates_everything_with_audit(network_doc: Any, write_doc: Any) -> None:
-    summary = import_network_file(write_doc(network_doc))
+    summary = import_network_file(write_doc(network_doc), actor=SYSTEM)
     assert summary.as_dict() == {
         "districts_created": 2,
         "districts_updated": 0,
@@ -62,7 +63,7 @@ def test_import_creates_everything_with_audit(network_doc: Any, write_doc: Any) 
         "network.route",
         "network.section",
     }
-    assert AuditLog.objects.filter(user=None, username="").count() == 7
+    assert AuditLog.objects.filter(user=None, username="system").count() == 7
     first = Section.objects.get(route__code="G208", start_m=0)
     assert first.end_m == 4500  # "K4+500" was parsed
     # Section geometry is derived from the route between its chainages.
@@ -72,21 +73,21 @@ def test_import_creates_everything_with_audit(network_doc: Any, write_doc: Any) 
 
 
 def test_reimport_is_idempotent_and_export_round_trips(network_doc: Any, write_doc: Any) -> None:
-    import_network_file(write_doc(network_doc))
+    import_network_file(write_doc(network_doc), actor=SYSTEM)
     exported = export_all()
     before = counts()
-    summary = import_network_file(write_doc(exported, "again.geojson"))
+    summary = import_network_file(write_doc(exported, "again.geojson"), actor=SYSTEM)
     assert summary.sections_unchanged == 3
     assert summary.sections_created == summary.routes_updated == 0
     assert counts() == before  # nothing changed, nothing audited
     # Export -> empty database -> import -> export gives the identical document.
     wipe()
-    import_network_file(write_doc(exported, "again.geojson"))
+    import_network_file(write_doc(exported, "again.geojson"), actor=SYSTEM)
     assert export_all() == exported
 
 
 def test_xlsx_round_trip_matches_geojson(network_doc: Any, write_doc: Any) -> None:
-    import_network_file(write_doc(network_doc))
+    import_network_file(write_doc(network_doc), actor=SYSTEM)
     exported = export_all()
     districts, routes, sections = export_querysets()
     data = export_xlsx(districts=districts, routes=routes, sections=sections)
@@ -95,16 +96,16 @@ def test_xlsx_round_trip_matches_geojson(network_doc: Any, write_doc: Any) -> No
     assert [c.value for c in workbook["routes"][1]][-1] == "geometry"
     assert str(workbook["routes"]["I2"].value).startswith("LINESTRING (")
     wipe()
-    summary = import_network_data(data, filename="network.xlsx")
+    summary = import_network_data(data, filename="network.xlsx", actor=SYSTEM)
     assert summary.routes_created == 2 and summary.sections_created == 3
     assert export_all() == exported
 
 
 def test_sections_in_the_file_replace_the_routes_sections(network_doc: Any, write_doc: Any) -> None:
-    import_network_file(write_doc(network_doc))
+    import_network_file(write_doc(network_doc), actor=SYSTEM)
     doc = {"type": "FeatureCollection", "features": [network_doc["features"][6]]}
     doc["features"][0]["properties"]["end_m"] = 6000
-    summary = import_network_file(write_doc(doc, "s203.geojson"))
+    summary = import_network_file(write_doc(doc, "s203.geojson"), actor=SYSTEM)
     assert summary.sections_deleted == 1 and summary.sections_created == 1
     assert list(Section.objects.filter(route__code="S203").values_list("end_m", flat=True)) == [
         6000
@@ -115,7 +116,7 @@ def test_sections_in_the_file_replace_the_routes_sections(network_doc: Any, writ
 def test_invalid_file_reports_every_error_and_writes_nothing(
     network_doc: Any, write_doc: Any
 ) -> None:
-    import_network_file(write_doc(network_doc))
+    import_network_file(write_doc(network_doc), actor=SYSTEM)
     before = counts()
     f = network_doc["features"]
     f[0]["properties"]["code"] = "14A213"  # 1: not digits
@@ -139,7 +140,7 @@ def test_invalid_file_reports_every_error_and_writes_nothing(
         }
     )
     with pytest.raises(ImportValidationError) as excinfo:
-        import_network_file(write_doc(network_doc))
+        import_network_file(write_doc(network_doc), actor=SYSTEM)
     found = {(e.row, e.column) for e in excinfo.value.errors}
     assert found == {
         (1, "code"),
@@ -166,7 +167,7 @@ def test_invalid_file_reports_every_error_and_writes_nothing(
 def test_sections_must_lie_within_their_route(
     network_doc: Any, write_doc: Any, in_file: bool
 ) -> None:
-    import_network_file(write_doc(network_doc))
+    import_network_file(write_doc(network_doc), actor=SYSTEM)
     before = counts()
     features = network_doc["features"]
     section = features[6]  # S203 runs K2+000 to K11+000
@@ -174,17 +175,17 @@ def test_sections_must_lie_within_their_route(
     chosen = [features[3], section] if in_file else [section]
     doc = {"type": "FeatureCollection", "features": chosen}
     with pytest.raises(ImportValidationError) as excinfo:
-        import_network_file(write_doc(doc, "range.geojson"))
+        import_network_file(write_doc(doc, "range.geojson"), actor=SYSTEM)
     row = 2 if in_file else 1
     assert {(e.row, e.column) for e in excinfo.value.errors} == {(row, "start_m"), (row, "end_m")}
     assert counts() == before
 
 
 def test_unknown_codes_in_the_database_are_accepted(network_doc: Any, write_doc: Any) -> None:
-    import_network_file(write_doc(network_doc))
+    import_network_file(write_doc(network_doc), actor=SYSTEM)
     # Only a section: its route and district are already in the database.
     doc = {"type": "FeatureCollection", "features": [network_doc["features"][4]]}
-    summary = import_network_file(write_doc(doc, "one.geojson"))
+    summary = import_network_file(write_doc(doc, "one.geojson"), actor=SYSTEM)
     assert summary.sections_deleted == 2 and summary.sections_created == 1
 
 
@@ -199,7 +200,7 @@ def test_unknown_codes_in_the_database_are_accepted(network_doc: Any, write_doc:
 )
 def test_unreadable_files_are_refused(content: bytes, name: str) -> None:
     with pytest.raises(ImportValidationError) as excinfo:
-        import_network_data(content, filename=name)
+        import_network_data(content, filename=name, actor=SYSTEM)
     assert excinfo.value.errors and excinfo.value.errors[0].row == 0
     assert counts() == (0, 0, 0, 0)
 
@@ -220,7 +221,7 @@ def test_xlsx_errors_name_sheet_row_and_column() -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     with pytest.raises(ImportValidationError) as excinfo:
-        import_network_data(buffer.getvalue(), filename="bad.xlsx")
+        import_network_data(buffer.getvalue(), filename="bad.xlsx", actor=SYSTEM)
     found = {(e.sheet, e.row, e.column) for e in excinfo.value.errors}
     assert found == {
         ("routes", 4, "tech_class"),
@@ -249,7 +250,7 @@ def test_template_has_examples_and_bilingual_notes_and_imports() -> None:
     for column in ("admin_level", "tech_class", "width_m", "geometry"):
         assert column in notes
     assert "national" in notes and "国道" in notes
-    summary = import_network_data(data, filename="template.xlsx")
+    summary = import_network_data(data, filename="template.xlsx", actor=SYSTEM)
     assert summary.routes_created == summary.sections_created == 1
     assert Section.objects.get().geometry is not None
 
@@ -279,11 +280,11 @@ def test_scoped_user_cannot_import_outside_scope(
         ],
     }
     with pytest.raises(ImportValidationError):
-        import_network_file(write_doc(doc), user=engineer)
+        import_network_file(write_doc(doc), actor=engineer)
     assert counts() == before
     # Inside the scope it works, and replaces only the sections the user may touch.
     doc["features"][0]["properties"].update(route="S203", district="140221", end_m=2500)
-    summary = import_network_file(write_doc(doc), user=engineer)
+    summary = import_network_file(write_doc(doc), actor=engineer)
     assert summary.sections_deleted == 1 and summary.sections_created == 1
     assert AuditLog.objects.filter(user=engineer).count() == 2
 
@@ -329,6 +330,6 @@ def test_control_characters_in_names_are_refused_by_row_and_column(
 ) -> None:
     network_doc["features"][2]["properties"]["name_en"] = "Ring\x00Road"
     with pytest.raises(ImportValidationError) as caught:
-        import_network_file(write_doc(network_doc))
+        import_network_file(write_doc(network_doc), actor=SYSTEM)
     assert [(e.row, e.column) for e in caught.value.errors] == [(3, "name_en")]
     assert not Route.objects.exists()

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.network.helpers import coords_of
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import AuditLog
 from zhiyang.network import linref, services
 from zhiyang.network.models import Route, Section
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_create_section_derives_geometry(two_districts: Any) -> None:
     route = two_districts["g1"]
     section = services.create_section(
-        user=None,
+        actor=SYSTEM,
         data={
             "route": route,
             "start_m": 2000.0,
@@ -41,7 +42,7 @@ def test_create_section_derives_geometry(two_districts: Any) -> None:
 def test_section_outside_route_is_refused(two_districts: Any) -> None:
     with pytest.raises(ValidationError):
         services.create_section(
-            user=None,
+            actor=SYSTEM,
             data={
                 "route": two_districts["s1"],
                 "start_m": 4000.0,
@@ -59,19 +60,19 @@ def test_route_geometry_change_rederives_sections(two_districts: Any) -> None:
     section = two_districts["sec_west"]
     assert section.geometry is None  # created directly by the fixture
     new = {"type": "LineString", "coordinates": [[112.7, 40.0], [112.75, 40.05], [112.8, 40.0]]}
-    services.update_route(user=None, route=route, data={"geometry": new})
+    services.update_route(actor=SYSTEM, route=route, data={"geometry": new})
     section.refresh_from_db()
     assert coords_of(section) == new["coordinates"]
     assert AuditLog.objects.filter(resource="network.section", action="update").count() == 1
     # Unchanged shape: nothing re-derived.
-    services.update_route(user=None, route=route, data={"name": "京拉线 (新)"})
+    services.update_route(actor=SYSTEM, route=route, data={"name": "京拉线 (新)"})
     assert AuditLog.objects.filter(resource="network.section", action="update").count() == 1
     with pytest.raises(ValidationError):
-        services.update_route(user=None, route=route, data={"geometry": {"type": "Point"}})
+        services.update_route(actor=SYSTEM, route=route, data={"geometry": {"type": "Point"}})
 
 
 def test_delete_route_audits_its_sections(two_districts: Any) -> None:
-    services.delete_route(user=None, route=two_districts["g1"])
+    services.delete_route(actor=SYSTEM, route=two_districts["g1"])
     assert not Route.objects.filter(code="G109").exists()
     assert AuditLog.objects.filter(action="delete").count() == 2
 

@@ -57,7 +57,7 @@ def test_hazard_reported_and_escalated(safety_world, make_user) -> None:  # noqa
 
     lon, lat = linref.point_at(w["g1"], 5100)
     hazard, _created = safety.report_hazard(
-        user=w["worker"],
+        actor=w["worker"],
         data={
             "lon": lon,
             "lat": lat,
@@ -71,15 +71,15 @@ def test_hazard_reported_and_escalated(safety_world, make_user) -> None:  # noqa
     assert InboxItem.objects.filter(event=new, user=w["officer"]).exists()
     assert not InboxItem.objects.filter(event=new, user=w["worker"]).exists()  # the reporter
     safety.assign_hazard(
-        user=w["officer"],
+        actor=w["officer"],
         hazard=hazard,
         assignee=w["worker"],
         deadline=timezone.localdate() - dt.timedelta(days=1),
     )
     today = timezone.localdate()
-    assert safety.escalate_overdue(today=today) == 1
-    assert safety.escalate_overdue(today=today) == 0
-    safety.escalate_overdue(today=today + dt.timedelta(days=1))
+    assert safety.escalate_overdue(actor=SYSTEM, today=today) == 1
+    assert safety.escalate_overdue(actor=SYSTEM, today=today) == 0
+    safety.escalate_overdue(actor=SYSTEM, today=today + dt.timedelta(days=1))
     overdue = Event.objects.get(kind="safety.hazard_overdue")
     escalated = Event.objects.get(kind="safety.hazard_escalated")
     assert overdue.severity == "warning" and escalated.severity == "critical"

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.people import services
 from zhiyang.people.models import Certificate, Worker
 
@@ -69,7 +70,7 @@ def worker_factory(two_districts: Any) -> Any:
             "trade": trade,
             **fields,
         }
-        worker = services.create_worker(user=None, data=data)
+        worker = services.create_worker(actor=SYSTEM, data=data)
         for cert_type, until in certs:
             Certificate.objects.create(
                 worker=worker, cert_type=cert_type, number=f"N{n}", valid_until=until

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.people import services
 from zhiyang.people.models import Certificate
 
@@ -43,7 +44,7 @@ def test_other_organisation_gets_404_and_empty_lists(
         worker=worker, cert_type="other", number="X", valid_until=timezone.localdate()
     )
     services.check_in(
-        user=None, worker=worker, work_zone=zone, lon=inside_point[0], lat=inside_point[1]
+        actor=SYSTEM, worker=worker, work_zone=zone, lon=inside_point[0], lat=inside_point[1]
     )
     east = api_client_for(make_user(role="safety_officer", organisation=two_districts["org_east"]))
     assert east.get(f"/api/v1/people/workers/{worker.pk}/").status_code == 404

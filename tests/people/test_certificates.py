@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.people import services, tasks
 from zhiyang.people.models import Certificate, CertificateAlert, TrainingRecord
 from zhiyang.people.rules import required_certificates, rules
@@ -125,7 +126,7 @@ def test_crew_assignment_blocked_without_valid_certificate(worker_factory):
         trade="electrician", certs=(("electrician", TODAY + dt.timedelta(days=3)),)
     )
     crew = services.create_crew(
-        user=None,
+        actor=SYSTEM,
         data={
             "organisation": leader.organisation,
             "name": "一班",
@@ -136,16 +137,16 @@ def test_crew_assignment_blocked_without_valid_certificate(worker_factory):
     )
     assert set(crew.members.all()) == {leader, valid}  # the leader is a member
     with pytest.raises(ValidationError) as caught:
-        services.add_crew_member(user=None, crew=crew, worker=expired, today=TODAY)
+        services.add_crew_member(actor=SYSTEM, crew=crew, worker=expired, today=TODAY)
     assert "王焊工" in str(caught.value) and "members" in caught.value.message_dict
     with pytest.raises(ValidationError, match="赵吊车"):
-        services.add_crew_member(user=None, crew=crew, worker=missing, today=TODAY)
+        services.add_crew_member(actor=SYSTEM, crew=crew, worker=missing, today=TODAY)
     assert set(crew.members.all()) == {leader, valid}
     # Renewed: now accepted.
     Certificate.objects.create(
         worker=expired, cert_type="welding", number="R1", valid_until=TODAY + dt.timedelta(days=700)
     )
-    services.add_crew_member(user=None, crew=crew, worker=expired, today=TODAY)
+    services.add_crew_member(actor=SYSTEM, crew=crew, worker=expired, today=TODAY)
     assert expired in crew.members.all()
 
 

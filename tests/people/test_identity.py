@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zhiyang.core import crypto
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import AuditLog
 from zhiyang.people import identity, services
 from zhiyang.people.models import Worker
@@ -99,7 +100,7 @@ def test_mask_keeps_only_the_ends():
 
 def test_audit_trail_never_holds_the_id_number(worker_factory):
     worker = worker_factory(id_number=ID_NUMBER)
-    services.update_worker(user=None, worker=worker, data={"id_number": "11010519491231002X"})
+    services.update_worker(actor=SYSTEM, worker=worker, data={"id_number": "11010519491231002X"})
     entries = AuditLog.objects.filter(resource="people.worker", object_id=str(worker.pk))
     assert entries.count() == 2
     for entry in entries:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.people import services
 from zhiyang.people.models import Briefing, CheckIn
 
@@ -22,7 +23,8 @@ def crew_setup(make_user, worker_factory, two_districts):
     leader = worker_factory(name="王班长", trade="foreman", user=account, id_number=ID_NUMBER)
     member = worker_factory(name="李工")
     crew = services.create_crew(
-        user=None, data={"organisation": org, "name": "一班", "leader": leader, "members": [member]}
+        actor=SYSTEM,
+        data={"organisation": org, "name": "一班", "leader": leader, "members": [member]},
     )
     return {"account": account, "leader": leader, "member": member, "crew": crew, "org": org}
 
@@ -89,7 +91,7 @@ def test_other_organisation_gets_404(client, make_user, crew_setup, two_district
 def test_lists_render(client, make_user, crew_setup, zone, inside_point):
     officer = make_user(role="safety_officer", organisation=crew_setup["org"])
     services.check_in(
-        user=None,
+        actor=SYSTEM,
         worker=crew_setup["member"],
         work_zone=zone,
         lon=inside_point[0],

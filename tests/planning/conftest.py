@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from zhiyang.condition.models import Survey, SurveyUnit
+from zhiyang.core.actors import SYSTEM
 from zhiyang.planning import services
 
 # PQI per unit in 2025 and 2026 (the second survey a little worse, bad units much worse).
@@ -59,14 +60,14 @@ def surveyed(two_districts: dict[str, Any]) -> dict[str, Any]:
     for year_index, date in enumerate((dt.date(2025, 9, 1), dt.date(2026, 9, 1))):
         _survey(net["g1"], net["west"], date, [p[year_index] for p in G109], 12.0, "class1")
         _survey(net["s1"], net["east"], date, [p[year_index] for p in S203], 9.0, "class2")
-    services.seed_catalogue(user=None)
+    services.seed_catalogue(actor=SYSTEM)
     return net
 
 
 @pytest.fixture
 def scenario(surveyed: dict[str, Any]) -> Any:
     return services.create_scenario(
-        user=None,
+        actor=SYSTEM,
         data={
             "organisation": surveyed["org_all"],
             "name": "Test plan",

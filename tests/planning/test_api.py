@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.planning import services
 from zhiyang.planning.models import PlanItem, Treatment
 from zhiyang.works.models import Project
@@ -71,7 +72,7 @@ def test_background_run_answers_202(scenario, make_user, api_client_for):
 
 def test_scope_another_organisations_scenario_is_404(surveyed, make_user, api_client_for):
     other = services.create_scenario(
-        user=None,
+        actor=SYSTEM,
         data={
             "organisation": surveyed["org_east"],
             "name": "East",
@@ -84,13 +85,13 @@ def test_scope_another_organisations_scenario_is_404(surveyed, make_user, api_cl
     assert client.get(f"/api/v1/planning/scenarios/{other.pk}/").status_code == 404
     assert client.post(f"/api/v1/planning/scenarios/{other.pk}/run/").status_code == 404
     assert client.get("/api/v1/planning/scenarios/").json()["count"] == 0
-    services.run_scenario(user=None, scenario=other)
+    services.run_scenario(actor=SYSTEM, scenario=other)
     run = other.runs.get()
     assert client.get(f"/api/v1/planning/scenario-runs/{run.pk}/unit-pqi/").status_code == 404
 
 
 def test_approve_action(scenario, make_user, api_client_for):
-    services.run_scenario(user=None, scenario=scenario)
+    services.run_scenario(actor=SYSTEM, scenario=scenario)
     ids = list(
         PlanItem.objects.filter(run__scenario=scenario, run__budget_pct=100).values_list(
             "pk", flat=True

@@ -67,8 +67,8 @@ def test_errors(scenario: Any, tmp_path: Any) -> None:
 
 
 def test_json_output_is_pure_json_even_when_highs_prints(scenario: Any, capfd: Any) -> None:
-    """HiGHS writes a diagnostic line with C printf on this scenario (file descriptor 1);
-    the optimiser points descriptor 1 at stderr while it runs, so stdout stays parseable."""
+    """scipy's HiGHS wrote a diagnostic line with C printf on this scenario (file descriptor
+    1); the MILPs go through highspy (HiGHS 1.15, logger off), and nothing touches fd 1."""
     call_command("planning", "run", str(scenario.pk), "--format", "json")
     captured = capfd.readouterr()
     summary = json.loads(captured.out)

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhiyang.condition.models import SurveyUnit
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import AuditLog
 from zhiyang.network.models import Route
 from zhiyang.planning import catalogue, services
@@ -21,13 +22,13 @@ pytestmark = pytest.mark.django_db
 
 def test_catalogue_is_seeded_from_the_cited_defaults_and_resets(surveyed, make_user):
     assert Treatment.objects.count() == 10
-    assert services.seed_catalogue(user=None) == 0  # idempotent
+    assert services.seed_catalogue(actor=SYSTEM) == 0  # idempotent
     engineer = make_user("engineer", organisation=surveyed["org_all"])
     row = Treatment.objects.get(code="micro_surfacing")
-    services.update_treatment(user=engineer, treatment=row, data={"unit_cost_yuan_per_m2": 50.0})
+    services.update_treatment(actor=engineer, treatment=row, data={"unit_cost_yuan_per_m2": 50.0})
     row.refresh_from_db()
     assert row.unit_cost_yuan_per_m2 == 50.0
-    services.reset_treatment(user=engineer, treatment=row)
+    services.reset_treatment(actor=engineer, treatment=row)
     row.refresh_from_db()
     assert (
         row.unit_cost_yuan_per_m2
@@ -42,32 +43,32 @@ def test_catalogue_refuses_bad_values(surveyed, make_user):
     engineer = make_user("engineer", organisation=surveyed["org_all"])
     row = Treatment.objects.get(code="fog_seal")
     with pytest.raises(ValidationError):
-        services.update_treatment(user=engineer, treatment=row, data={"reset_to": 90.0})
+        services.update_treatment(actor=engineer, treatment=row, data={"reset_to": 90.0})
     with pytest.raises(ValidationError):
-        services.update_treatment(user=engineer, treatment=row, data={"pavements": ["gravel"]})
+        services.update_treatment(actor=engineer, treatment=row, data={"pavements": ["gravel"]})
     viewer = make_user("viewer", organisation=surveyed["org_all"])
     with pytest.raises(PermissionDenied):
-        services.update_treatment(user=viewer, treatment=row, data={"active": False})
+        services.update_treatment(actor=viewer, treatment=row, data={"active": False})
 
 
 def test_calibration_from_pairs_of_surveys(surveyed):
-    fits = services.fit_calibrations(user=None, organisation=surveyed["org_all"])
+    fits = services.fit_calibrations(actor=SYSTEM, organisation=surveyed["org_all"])
     assert [(c.pavement, c.road_class_group) for c in fits] == [("asphalt", "high")]
     fit = fits[0]
     assert fit.n == 10 and fit.active and fit.rmse >= 0 and len(fit.points) == 10
     # Refitting replaces the active row; the old one stays as history.
-    services.fit_calibrations(user=None, organisation=surveyed["org_all"])
+    services.fit_calibrations(actor=SYSTEM, organisation=surveyed["org_all"])
     assert Calibration.objects.filter(active=True).count() == 1
     assert Calibration.objects.count() == 2
 
 
 def test_calibration_needs_history(two_districts):
     with pytest.raises(ValidationError):
-        services.fit_calibrations(user=None, organisation=two_districts["org_all"])
+        services.fit_calibrations(actor=SYSTEM, organisation=two_districts["org_all"])
 
 
 def test_run_gives_feasible_plans_and_more_budget_never_less_benefit(scenario):
-    summary = services.run_scenario(user=None, scenario=scenario)
+    summary = services.run_scenario(actor=SYSTEM, scenario=scenario)
     assert summary["units"] == 15 and summary["candidates"] > 0
     runs = list(scenario.runs.order_by("budget_pct"))
     assert [r.budget_pct for r in runs] == [0, 50, 100, 150]
@@ -115,7 +116,7 @@ def test_min_cost_to_target(scenario):
     scenario.objective = "min_cost_to_target"
     scenario.target_good_pct = 60.0
     scenario.save()
-    services.run_scenario(user=None, scenario=scenario)
+    services.run_scenario(actor=SYSTEM, scenario=scenario)
     runs = {r.budget_pct: r for r in scenario.runs.all()}
     assert runs[0].status == "infeasible"
     assert runs[150].status == "optimal"
@@ -143,7 +144,7 @@ def _item(run, route, start_m, treatment="mill_and_inlay", year=2027):
 def test_adjacent_items_merge_into_one_project_and_approving_twice_adds_nothing(
     scenario, make_user
 ):
-    services.run_scenario(user=None, scenario=scenario)
+    services.run_scenario(actor=SYSTEM, scenario=scenario)
     run = scenario.runs.get(budget_pct=0)  # empty: fill it by hand
     g1 = Route.objects.get(code="G109")
     items = [
@@ -161,7 +162,7 @@ def test_adjacent_items_merge_into_one_project_and_approving_twice_adds_nothing(
         (5000, 6000, 1),
     ]
     manager = make_user("manager", organisation=scenario.organisation)
-    projects = services.approve_items(user=manager, items=items[:3])
+    projects = services.approve_items(actor=manager, items=items[:3])
     assert len(projects) == 2
     first = Project.objects.get(pk=projects[0].pk)
     assert (first.start_m, first.end_m, first.treatment, first.status, first.source) == (
@@ -174,37 +175,37 @@ def test_adjacent_items_merge_into_one_project_and_approving_twice_adds_nothing(
     assert float(first.contract_value_yuan) == 1_800_000
     assert first.planned_start.year == 2027 and first.created_by == manager
     count = Project.objects.count()
-    assert services.approve_items(user=manager, items=items[:3]) == []
+    assert services.approve_items(actor=manager, items=items[:3]) == []
     assert Project.objects.count() == count
     items[0].refresh_from_db()
     assert items[0].approved and items[0].project_id == first.pk
     # Approved items freeze the scenario.
     with pytest.raises(ValidationError):
-        services.run_scenario(user=None, scenario=scenario)
+        services.run_scenario(actor=SYSTEM, scenario=scenario)
     # An engineer deleting a draft project sends its items back: they can be approved again.
     engineer = make_user("engineer", organisation=scenario.organisation)
-    works_services.delete_project(user=engineer, project=first)
+    works_services.delete_project(actor=engineer, project=first)
     items[0].refresh_from_db()
     assert items[0].approved and items[0].project_id is None
-    again = services.approve_items(user=manager, items=items[:3])
+    again = services.approve_items(actor=manager, items=items[:3])
     assert [(p.start_m, p.end_m) for p in again] == [(0, 2000)]
     items[1].refresh_from_db()
     assert items[1].project_id == again[0].pk
 
 
 def test_only_approvers_approve(scenario, make_user):
-    services.run_scenario(user=None, scenario=scenario)
+    services.run_scenario(actor=SYSTEM, scenario=scenario)
     items = list(PlanItem.objects.filter(run__scenario=scenario)[:2])
     engineer = make_user("engineer", organisation=scenario.organisation)
     with pytest.raises(PermissionDenied):
-        services.approve_items(user=engineer, items=items)
+        services.approve_items(actor=engineer, items=items)
 
 
 def test_scenario_validation(surveyed, make_user):
     engineer = make_user("engineer", organisation=surveyed["org_all"])
     with pytest.raises(ValidationError):
         services.create_scenario(
-            user=engineer,
+            actor=engineer,
             data={
                 "name": "x",
                 "first_year": 2027,
@@ -213,7 +214,7 @@ def test_scenario_validation(surveyed, make_user):
             },
         )
     created = services.create_scenario(
-        user=engineer,
+        actor=engineer,
         data={
             "name": "x",
             "first_year": 2027,

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import Organisation
 from zhiyang.planning import services
 from zhiyang.planning.models import PlanItem, Scenario, Treatment
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def solved(scenario):
-    services.run_scenario(user=None, scenario=scenario)
+    services.run_scenario(actor=SYSTEM, scenario=scenario)
     return scenario
 
 
@@ -56,7 +57,7 @@ def test_plan_items_are_paged(client, make_user, solved, monkeypatch):
 
 def test_another_organisations_scenario_is_404(client, make_user, surveyed):
     other = services.create_scenario(
-        user=None,
+        actor=SYSTEM,
         data={
             "organisation": surveyed["org_east"],
             "name": "East",
@@ -209,7 +210,7 @@ def test_calibration_page_fits(client, make_user, surveyed):
 @pytest.mark.django_db(transaction=True)
 def test_background_run_reports_progress(make_user, scenario):
     engineer = make_user("engineer", organisation=scenario.organisation)
-    job = start_run(user=engineer, scenario=scenario)
+    job = start_run(actor=engineer, scenario=scenario)
     call_command("worker", "--batch", stdout=StringIO(), stderr=StringIO())
     job.refresh_from_db()
     assert job.status == "succeeded" and job.progress == 100, (job.message, job.errors)

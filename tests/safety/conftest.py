@@ -22,7 +22,7 @@ def safety_world(two_districts: dict[str, Any], make_user: Any) -> dict[str, Any
     world["viewer"] = make_user(Role.VIEWER, west, username="viewer")
     world["outsider"] = make_user(Role.SAFETY_OFFICER, east, username="outsider")
     world["zone"] = services.create_work_zone(
-        user=world["officer"],
+        actor=world["officer"],
         data={
             "name": "test zone",
             "route": two_districts["g1"],

@@ -220,7 +220,7 @@ def test_hazard_filters_and_list_scope(safety_world: dict[str, Any], api_client_
 
     w = safety_world
     late, _c = services.report_hazard(
-        user=w["worker"],
+        actor=w["worker"],
         data={
             "route": w["g1"],
             "chainage_m": 5100.0,
@@ -229,13 +229,13 @@ def test_hazard_filters_and_list_scope(safety_world: dict[str, Any], api_client_
         },
     )
     services.assign_hazard(
-        user=w["officer"],
+        actor=w["officer"],
         hazard=late,
         assignee=w["worker"],
         deadline=timezone.localdate() - dt.timedelta(days=1),
     )
     services.report_hazard(
-        user=w["worker"], data={"route": w["g1"], "chainage_m": 5200.0, "description": "fresh"}
+        actor=w["worker"], data={"route": w["g1"], "chainage_m": 5200.0, "description": "fresh"}
     )
     worker = api_client_for(w["worker"])
     url = "/api/v1/safety/hazards/"

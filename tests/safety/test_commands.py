@@ -76,7 +76,7 @@ def test_bad_arguments_are_command_errors(args: list[str]) -> None:
 def test_escalate_command(safety_world: dict[str, Any]) -> None:
     w = safety_world
     hazard, _c = services.report_hazard(
-        user=w["worker"],
+        actor=w["worker"],
         data={
             "route": w["g1"],
             "chainage_m": 5100.0,
@@ -85,7 +85,7 @@ def test_escalate_command(safety_world: dict[str, Any]) -> None:
         },
     )
     services.assign_hazard(
-        user=w["officer"],
+        actor=w["officer"],
         hazard=hazard,
         assignee=w["worker"],
         deadline=timezone.localdate() - dt.timedelta(days=1),

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import AuditLog
 from zhiyang.network import linref
 from zhiyang.safety import services
@@ -33,7 +34,7 @@ def test_work_zone_layout_placed_on_chainage(safety_world: dict[str, Any]) -> No
 
 def test_down_direction_runs_against_chainage(safety_world: dict[str, Any]) -> None:
     zone = services.update_work_zone(
-        user=safety_world["officer"], work_zone=safety_world["zone"], data={"direction": "down"}
+        actor=safety_world["officer"], work_zone=safety_world["zone"], data={"direction": "down"}
     )
     zones = {z["zone"]: z for z in zone.layout["zones"]}
     # Drivers reach K5+400 first: the buffer lies above the work area.
@@ -68,7 +69,7 @@ def test_geofence(safety_world: dict[str, Any]) -> None:
 def test_work_zone_kernel_errors_are_field_errors(safety_world: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as err:
         services.update_work_zone(
-            user=safety_world["officer"],
+            actor=safety_world["officer"],
             work_zone=safety_world["zone"],
             data={"speed_limit_kmh": 100, "normal_speed_kmh": 120},
         )
@@ -78,7 +79,7 @@ def test_work_zone_kernel_errors_are_field_errors(safety_world: dict[str, Any]) 
 def _report(world: dict[str, Any], **extra: Any) -> Hazard:
     lon, lat = linref.point_at(world["g1"], 5100)
     hazard, created = services.report_hazard(
-        user=world["worker"],
+        actor=world["worker"],
         data={"lon": lon, "lat": lat, "description": "锥桶倒伏", "level": "general", **extra},
     )
     assert created
@@ -93,7 +94,7 @@ def test_report_locates_and_is_idempotent_by_client_uuid(safety_world: dict[str,
     assert hazard.district == safety_world["west"]
     assert hazard.work_zone == safety_world["zone"]
     again, created = services.report_hazard(
-        user=safety_world["worker"],
+        actor=safety_world["worker"],
         data={"lon": 0, "lat": 0, "description": "x", "client_uuid": key},
     )
     assert not created and again.pk == hazard.pk
@@ -107,35 +108,35 @@ def test_full_loop_with_reject(safety_world: dict[str, Any]) -> None:
     # A worker may not assign; an outsider cannot even see it.
     with pytest.raises(PermissionDenied):
         services.assign_hazard(
-            user=w["worker"], hazard=hazard, assignee=w["worker"], deadline=deadline
+            actor=w["worker"], hazard=hazard, assignee=w["worker"], deadline=deadline
         )
     with pytest.raises(PermissionDenied):
         services.assign_hazard(
-            user=w["outsider"], hazard=hazard, assignee=w["worker"], deadline=deadline
+            actor=w["outsider"], hazard=hazard, assignee=w["worker"], deadline=deadline
         )
     # Cannot rectify before being assigned.
     with pytest.raises(ValidationError):
-        services.rectify_hazard(user=w["worker"], hazard=hazard, note="done")
+        services.rectify_hazard(actor=w["worker"], hazard=hazard, note="done")
     hazard = services.assign_hazard(
-        user=w["officer"], hazard=hazard, assignee=w["worker"], deadline=deadline
+        actor=w["officer"], hazard=hazard, assignee=w["worker"], deadline=deadline
     )
     assert hazard.status == HazardStatus.ASSIGNED
     # Another worker is not the assignee.
     with pytest.raises(PermissionDenied):
-        services.rectify_hazard(user=w["worker2"], hazard=hazard, note="done")
+        services.rectify_hazard(actor=w["worker2"], hazard=hazard, note="done")
     with pytest.raises(ValidationError):
-        services.rectify_hazard(user=w["worker"], hazard=hazard, note="  ")
-    hazard = services.rectify_hazard(user=w["worker"], hazard=hazard, note="扶正并加固")
+        services.rectify_hazard(actor=w["worker"], hazard=hazard, note="  ")
+    hazard = services.rectify_hazard(actor=w["worker"], hazard=hazard, note="扶正并加固")
     assert hazard.status == HazardStatus.RECTIFIED
     with pytest.raises(PermissionDenied):
-        services.verify_hazard(user=w["worker"], hazard=hazard)
+        services.verify_hazard(actor=w["worker"], hazard=hazard)
     with pytest.raises(ValidationError):
-        services.close_hazard(user=w["officer"], hazard=hazard)
-    hazard = services.reject_hazard(user=w["officer"], hazard=hazard, note="仍有一个未加固")
+        services.close_hazard(actor=w["officer"], hazard=hazard)
+    hazard = services.reject_hazard(actor=w["officer"], hazard=hazard, note="仍有一个未加固")
     assert hazard.status == HazardStatus.ASSIGNED and hazard.rejections == 1
-    hazard = services.rectify_hazard(user=w["worker"], hazard=hazard, note="全部加固")
-    hazard = services.verify_hazard(user=w["officer"], hazard=hazard, note="合格")
-    hazard = services.close_hazard(user=w["officer"], hazard=hazard)
+    hazard = services.rectify_hazard(actor=w["worker"], hazard=hazard, note="全部加固")
+    hazard = services.verify_hazard(actor=w["officer"], hazard=hazard, note="合格")
+    hazard = services.close_hazard(actor=w["officer"], hazard=hazard)
     assert hazard.status == HazardStatus.CLOSED and hazard.closed_at is not None
     actions = list(HazardEvent.objects.filter(hazard=hazard).values_list("action", flat=True))
     assert actions == ["report", "assign", "rectify", "reject", "rectify", "verify", "close"]
@@ -149,22 +150,22 @@ def test_escalation_is_idempotent_per_day(safety_world: dict[str, Any]) -> None:
     hazard = _report(w, reported_at=timezone.now() - dt.timedelta(days=10))
     today = timezone.localdate()
     services.assign_hazard(
-        user=w["officer"],
+        actor=w["officer"],
         hazard=hazard,
         assignee=w["worker"],
         deadline=today - dt.timedelta(days=3),
     )
-    assert services.escalate_overdue(today=today) == 1
-    assert services.escalate_overdue(today=today) == 0
+    assert services.escalate_overdue(today=today, actor=SYSTEM) == 1
+    assert services.escalate_overdue(today=today, actor=SYSTEM) == 0
     hazard.refresh_from_db()
     assert hazard.escalation_level == 1 and hazard.escalated_on == today and hazard.is_overdue()
-    assert services.escalate_overdue(today=today + dt.timedelta(days=1)) == 1
+    assert services.escalate_overdue(today=today + dt.timedelta(days=1), actor=SYSTEM) == 1
     hazard.refresh_from_db()
     assert hazard.escalation_level == 2
     assert HazardEvent.objects.filter(hazard=hazard, action="escalate").count() == 2
     # A rectified hazard is no longer overdue.
-    services.rectify_hazard(user=w["worker"], hazard=hazard, note="ok")
-    assert services.escalate_overdue(today=today + dt.timedelta(days=2)) == 0
+    services.rectify_hazard(actor=w["worker"], hazard=hazard, note="ok")
+    assert services.escalate_overdue(today=today + dt.timedelta(days=2), actor=SYSTEM) == 0
 
 
 def test_escalation_task(safety_world: dict[str, Any]) -> None:
@@ -176,10 +177,10 @@ def test_escalation_task(safety_world: dict[str, Any]) -> None:
 def test_inspection_and_one_click_hazard(safety_world: dict[str, Any]) -> None:
     w = safety_world
     template = services.create_template(
-        user=w["officer"], data={"name": "daily"}, items=["标志齐全", "锥桶间距", "反光背心"]
+        actor=w["officer"], data={"name": "daily"}, items=["标志齐全", "锥桶间距", "反光背心"]
     )
     inspection = services.plan_inspection(
-        user=w["officer"],
+        actor=w["officer"],
         data={"template": template, "work_zone": w["zone"], "planned_date": timezone.localdate()},
     )
     items = list(template.items.all())
@@ -187,16 +188,16 @@ def test_inspection_and_one_click_hazard(safety_world: dict[str, Any]) -> None:
     entries = {i.pk: services.ItemEntry(ItemResult.PASS) for i in items}
     entries[items[1].pk] = services.ItemEntry(ItemResult.FAIL, "")
     with pytest.raises(ValidationError):
-        services.record_inspection(user=w["officer"], inspection=inspection, entries=entries)
+        services.record_inspection(actor=w["officer"], inspection=inspection, entries=entries)
     entries[items[1].pk] = services.ItemEntry(ItemResult.FAIL, "间距 20 m")
-    services.record_inspection(user=w["officer"], inspection=inspection, entries=entries)
+    services.record_inspection(actor=w["officer"], inspection=inspection, entries=entries)
     inspection.refresh_from_db()
     assert inspection.status == "done" and inspection.done_at is not None
     failed = inspection.results.get(item=items[1])
-    hazard = services.raise_hazard_from_result(user=w["officer"], result=failed)
+    hazard = services.raise_hazard_from_result(actor=w["officer"], result=failed)
     assert hazard.source_result == failed and "间距" in hazard.description
-    assert services.raise_hazard_from_result(user=w["officer"], result=failed).pk == hazard.pk
+    assert services.raise_hazard_from_result(actor=w["officer"], result=failed).pk == hazard.pk
     with pytest.raises(ValidationError):
         services.raise_hazard_from_result(
-            user=w["officer"], result=inspection.results.get(item=items[0])
+            actor=w["officer"], result=inspection.results.get(item=items[0])
         )

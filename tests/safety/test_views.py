@@ -28,18 +28,20 @@ def _client(user: Any) -> Client:
 @pytest.fixture
 def filled(safety_world: dict[str, Any]) -> dict[str, Any]:
     w = safety_world
-    template = services.create_template(user=w["officer"], data={"name": "daily"}, items=["A", "B"])
+    template = services.create_template(
+        actor=w["officer"], data={"name": "daily"}, items=["A", "B"]
+    )
     w["inspection"] = services.plan_inspection(
-        user=w["officer"],
+        actor=w["officer"],
         data={"template": template, "work_zone": w["zone"], "planned_date": timezone.localdate()},
     )
     w["template"] = template
     w["hazard"], _c = services.report_hazard(
-        user=w["worker"],
+        actor=w["worker"],
         data={"route": w["g1"], "chainage_m": 5100.0, "description": "坑槽", "level": "major"},
     )
     w["incident"] = services.create_incident(
-        user=w["officer"],
+        actor=w["officer"],
         data={
             "route": w["g1"],
             "occurred_at": timezone.now(),
@@ -225,7 +227,7 @@ def test_dashboard_counts_every_open_hazard(filled: dict[str, Any]) -> None:
     w = filled
     for text in ("一", "二"):
         services.report_hazard(
-            user=w["worker"],
+            actor=w["worker"],
             data={"route": w["g1"], "chainage_m": 5200.0, "description": text, "level": "general"},
         )
     response = _client(w["officer"]).get(reverse("safety:dashboard"))

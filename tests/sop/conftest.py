@@ -124,4 +124,4 @@ def submit(
 ) -> tuple[Any, bool]:
     version = services.version_for(work_order=work_order, version_id=post.get("version"))
     submission = services.parse_submission(version=version, post=post, files=files)
-    return services.submit_run(user=user, work_order=work_order, submission=submission)
+    return services.submit_run(actor=user, work_order=work_order, submission=submission)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from zhiyang.analytics import specs
+from zhiyang.core.actors import SYSTEM
 from zhiyang.sop import content as sop_content
 from zhiyang.sop.choices import VersionStatus
 from zhiyang.sop.models import InstructionVersion, WorkInstruction
@@ -69,7 +70,7 @@ def test_loading_again_changes_nothing():
     from zhiyang.sop.services import load_instructions
 
     before = InstructionVersion.objects.count()
-    assert all(not created for _code, created in load_instructions(user=None))
+    assert all(not created for _code, created in load_instructions(actor=SYSTEM))
     assert InstructionVersion.objects.count() == before
 
 

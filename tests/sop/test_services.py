@@ -157,7 +157,7 @@ def test_a_run_keeps_its_version_after_publishing(world):
     data = sop_content.packaged("paving")
     data["steps"][0]["text"]["en"] = "Check the base again."
     v2 = services.publish_version(
-        user=world["admin"], instruction=instruction, content=data, note="clarified"
+        actor=world["admin"], instruction=instruction, content=data, note="clarified"
     )
     run.refresh_from_db()
     assert v2.version == 2 and v2.status == VersionStatus.PUBLISHED
@@ -178,15 +178,15 @@ def test_publish_refuses_bad_content_and_other_roles(world):
     instruction = WorkInstruction.objects.get(code="paving")
     with pytest.raises(ValidationError):
         services.publish_version(
-            user=world["admin"], instruction=instruction, content={"code": "paving"}
+            actor=world["admin"], instruction=instruction, content={"code": "paving"}
         )
     with pytest.raises(ValidationError):
         services.publish_version(
-            user=world["admin"], instruction=instruction, content=sop_content.packaged("rolling")
+            actor=world["admin"], instruction=instruction, content=sop_content.packaged("rolling")
         )
     with pytest.raises(PermissionDenied):
         services.publish_version(
-            user=world["engineer"], instruction=instruction, content=sop_content.packaged("paving")
+            actor=world["engineer"], instruction=instruction, content=sop_content.packaged("paving")
         )
     assert instruction.versions.count() == 1
 
@@ -195,15 +195,15 @@ def test_sign_off_by_role_then_passed(world):
     post, files = _paving(world)
     run, _ = submit(world["worker"], world["orders"]["paving"], post, files)
     with pytest.raises(PermissionDenied):
-        services.sign_off(user=world["engineer"], run=run, step_code="surface_ready")
+        services.sign_off(actor=world["engineer"], run=run, step_code="surface_ready")
     with pytest.raises(ValidationError):
-        services.sign_off(user=world["qc"], run=run, step_code="")  # hold points first
+        services.sign_off(actor=world["qc"], run=run, step_code="")  # hold points first
     for code, _role in services.required_sign_offs(run):
         if code:
-            services.sign_off(user=world["qc"], run=run, step_code=code)
+            services.sign_off(actor=world["qc"], run=run, step_code=code)
     with pytest.raises(ValidationError):
-        services.sign_off(user=world["qc"], run=run, step_code="surface_ready")
-    services.sign_off(user=world["qc"], run=run, step_code="")
+        services.sign_off(actor=world["qc"], run=run, step_code="surface_ready")
+    services.sign_off(actor=world["qc"], run=run, step_code="")
     run.refresh_from_db()
     assert run.status == RunStatus.PASSED
 
@@ -220,24 +220,24 @@ def test_failed_hold_point_blocks_closing_until_ncr_approved(world):
     WorkOrder.objects.filter(pk=order.pk).update(status="completed")
     order.refresh_from_db()
     with pytest.raises(ValidationError) as info:
-        works_services.close_work_order(user=world["engineer"], work_order=order)
+        works_services.close_work_order(actor=world["engineer"], work_order=order)
     assert f"#{run.pk}" in " ".join(info.value.messages)
-    ncr = services.raise_ncr(user=world["qc"], result=result, description="too cold")
+    ncr = services.raise_ncr(actor=world["qc"], result=result, description="too cold")
     with pytest.raises(ValidationError):
-        services.raise_ncr(user=world["qc"], result=result, description="again")
+        services.raise_ncr(actor=world["qc"], result=result, description="again")
     with pytest.raises(ValidationError):
-        services.approve_ncr(user=world["engineer"], ncr=ncr)  # not rectified yet
-    ncr = services.rectify_ncr(user=world["worker"], ncr=ncr, corrective_action="truck rejected")
+        services.approve_ncr(actor=world["engineer"], ncr=ncr)  # not rectified yet
+    ncr = services.rectify_ncr(actor=world["worker"], ncr=ncr, corrective_action="truck rejected")
     with pytest.raises(ValidationError):
-        works_services.close_work_order(user=world["engineer"], work_order=order)
+        works_services.close_work_order(actor=world["engineer"], work_order=order)
     with pytest.raises(PermissionDenied):
-        services.approve_ncr(user=world["worker"], ncr=ncr)  # not a reviewer
-    ncr = services.reject_ncr(user=world["qc"], ncr=ncr, note="show the re-test")
+        services.approve_ncr(actor=world["worker"], ncr=ncr)  # not a reviewer
+    ncr = services.reject_ncr(actor=world["qc"], ncr=ncr, note="show the re-test")
     assert ncr.status == NcrStatus.REJECTED
-    ncr = services.rectify_ncr(user=world["worker"], ncr=ncr, corrective_action="re-test 171 °C")
-    ncr = services.approve_ncr(user=world["engineer"], ncr=ncr, note="ok")
+    ncr = services.rectify_ncr(actor=world["worker"], ncr=ncr, corrective_action="re-test 171 °C")
+    ncr = services.approve_ncr(actor=world["engineer"], ncr=ncr, note="ok")
     assert ncr.status == NcrStatus.APPROVED and ncr.approved_by == world["engineer"]
-    closed = works_services.close_work_order(user=world["engineer"], work_order=order)
+    closed = works_services.close_work_order(actor=world["engineer"], work_order=order)
     assert closed.status == "closed"
     actions = set(
         AuditLog.objects.filter(resource="sop.nonconformance").values_list("action", flat=True)
@@ -247,10 +247,10 @@ def test_failed_hold_point_blocks_closing_until_ncr_approved(world):
 
 def test_rectifier_cannot_approve_own_rectification(world):
     _run, result = _failed_paving(world)
-    ncr = services.raise_ncr(user=world["qc"], result=result, description="too cold")
-    ncr = services.rectify_ncr(user=world["engineer"], ncr=ncr, corrective_action="fixed")
+    ncr = services.raise_ncr(actor=world["qc"], result=result, description="too cold")
+    ncr = services.rectify_ncr(actor=world["engineer"], ncr=ncr, corrective_action="fixed")
     with pytest.raises(PermissionDenied):
-        services.approve_ncr(user=world["engineer"], ncr=ncr)
+        services.approve_ncr(actor=world["engineer"], ncr=ncr)
 
 
 def test_failed_non_hold_step_does_not_block(world):
@@ -266,7 +266,7 @@ def test_ncr_on_passed_step_is_refused(world):
     run, _ = submit(world["worker"], world["orders"]["paving"], post, files)
     with pytest.raises(ValidationError):
         services.raise_ncr(
-            user=world["qc"],
+            actor=world["qc"],
             result=StepResult.objects.get(run=run, step_code="mix_arrival"),
             description="x",
         )

@@ -17,7 +17,7 @@ OVERRIDES = "/api/v1/standards/overrides/"
 def test_list_and_detail_with_provenance(make_user, api_client_for, two_districts):
     admin = make_user(role="admin", organisation=two_districts["org_all"])
     services.create_override(
-        user=admin,
+        actor=admin,
         standard=CODE,
         organisation=None,
         overrides={"pbi": {"light": 20.0}},
@@ -89,14 +89,14 @@ def test_overrides_are_scoped_and_read_only_for_other_roles(
 ):
     admin = make_user(role="admin", organisation=two_districts["org_all"])
     west = services.create_override(
-        user=admin,
+        actor=admin,
         standard=CODE,
         organisation=two_districts["org_west"],
         overrides={"pbi": {"light": 20.0}},
         reason="west",
     )
     glob = services.create_override(
-        user=admin,
+        actor=admin,
         standard=CODE,
         organisation=None,
         overrides={"rdi": {"a0": 1.1}},

@@ -48,7 +48,7 @@ def test_unknown_standard_is_404(make_user, two_districts):
 def test_overridden_values_are_highlighted_with_the_reason(make_user, two_districts):
     admin = make_user(role="admin", organisation=two_districts["org_all"])
     services.create_override(
-        user=admin,
+        actor=admin,
         standard=CODE,
         organisation=two_districts["org_east"],
         overrides={"pbi": {"light": 20.0}},
@@ -109,7 +109,7 @@ def test_admin_adds_an_override_from_the_page(make_user, two_districts):
 def test_non_admins_cannot_write_and_other_organisations_get_404(make_user, two_districts):
     admin = make_user(role="admin", organisation=two_districts["org_all"])
     row = services.create_override(
-        user=admin,
+        actor=admin,
         standard=CODE,
         organisation=two_districts["org_west"],
         overrides={"pbi": {"light": 20.0}},
@@ -143,7 +143,7 @@ def test_provenance_note_for_result_pages(make_user, two_districts):
 
     admin = make_user(role="admin", organisation=two_districts["org_all"])
     services.create_override(
-        user=admin,
+        actor=admin,
         standard=CODE,
         organisation=two_districts["org_east"],
         overrides={"pbi": {"light": 20.0}},

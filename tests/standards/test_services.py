@@ -21,7 +21,7 @@ def _audit(action: str) -> int:
 
 def test_create_is_validated_and_audited(admins):
     row = services.create_override(
-        user=admins["admin_all"],
+        actor=admins["admin_all"],
         standard=CODE,
         organisation=admins["org_east"],
         overrides={"pbi": {"light": 20.0}},
@@ -46,7 +46,7 @@ def test_a_bad_value_is_refused_with_the_engine_message_and_nothing_written(
 ):
     with pytest.raises(ValidationError) as caught:
         services.create_override(
-            user=admins["admin_all"],
+            actor=admins["admin_all"],
             standard=CODE,
             organisation=None,
             overrides=overrides,
@@ -66,13 +66,13 @@ def test_reason_and_values_are_required_and_standard_must_be_overridable(admins)
     for data, field in cases:
         with pytest.raises(ValidationError) as caught:
             services.create_override(
-                user=admins["admin_all"], standard=CODE, organisation=None, **data
+                actor=admins["admin_all"], standard=CODE, organisation=None, **data
             )
         assert field in caught.value.message_dict
     for code in ("iri_astm_e1926", "nope"):
         with pytest.raises(ValidationError) as caught:
             services.create_override(
-                user=admins["admin_all"],
+                actor=admins["admin_all"],
                 standard=code,
                 organisation=None,
                 overrides={"a": 1},
@@ -83,7 +83,7 @@ def test_reason_and_values_are_required_and_standard_must_be_overridable(admins)
 
 
 def test_one_active_override_per_standard_and_organisation(admins):
-    kwargs = {"user": admins["admin_all"], "standard": CODE, "overrides": {"pbi": {"light": 20.0}}}
+    kwargs = {"actor": admins["admin_all"], "standard": CODE, "overrides": {"pbi": {"light": 20.0}}}
     services.create_override(organisation=None, reason="a", **kwargs)
     services.create_override(organisation=admins["org_east"], reason="b", **kwargs)
     for org in (None, admins["org_east"]):
@@ -91,7 +91,7 @@ def test_one_active_override_per_standard_and_organisation(admins):
             services.create_override(organisation=org, reason="again", **kwargs)
     # The other edition is another standard.
     services.create_override(
-        user=admins["admin_all"],
+        actor=admins["admin_all"],
         standard="jtg_h20_2007",
         organisation=None,
         overrides={"rdi": {"a0": 1.5}},
@@ -102,14 +102,14 @@ def test_one_active_override_per_standard_and_organisation(admins):
 
 def test_overrides_for_merges_global_then_organisation(admins):
     services.create_override(
-        user=admins["admin_all"],
+        actor=admins["admin_all"],
         standard=CODE,
         organisation=None,
         overrides={"pbi": {"light": 20.0, "medium": 45.0}, "rdi": {"a0": 1.2}},
         reason="global",
     )
     services.create_override(
-        user=admins["admin_all"],
+        actor=admins["admin_all"],
         standard=CODE,
         organisation=admins["org_east"],
         overrides={"pbi": {"light": 15.0}},
@@ -137,7 +137,7 @@ def test_combinations_are_validated_and_deactivation_is_audited(admins):
     """PQI weights must sum to 1: an organisation override that only works together with the
     global one keeps the global one from being deactivated."""
     glob = services.create_override(
-        user=admins["admin_all"],
+        actor=admins["admin_all"],
         standard=CODE,
         organisation=None,
         overrides={"pqi": {"class2_4": {"asphalt": {"pci": 0.5, "rqi": 0.5}}}},
@@ -145,19 +145,19 @@ def test_combinations_are_validated_and_deactivation_is_audited(admins):
     )
     # Valid only on top of the global row: pci 0.5 + rqi 0.4 + pbi 0.1.
     east = services.create_override(
-        user=admins["admin_all"],
+        actor=admins["admin_all"],
         standard=CODE,
         organisation=admins["org_east"],
         overrides={"pqi": {"class2_4": {"asphalt": {"rqi": 0.4, "pbi": 0.1}}}},
         reason="east",
     )
     with pytest.raises(ValidationError) as caught:
-        services.deactivate_override(user=admins["admin_all"], obj=glob)
+        services.deactivate_override(actor=admins["admin_all"], obj=glob)
     assert "East works" in caught.value.message_dict["overrides"][0]
     glob.refresh_from_db()
     assert glob.active
-    services.deactivate_override(user=admins["admin_all"], obj=east)
-    services.deactivate_override(user=admins["admin_all"], obj=glob)
+    services.deactivate_override(actor=admins["admin_all"], obj=east)
+    services.deactivate_override(actor=admins["admin_all"], obj=glob)
     assert not ParameterOverride.objects.filter(active=True).exists()
     assert _audit("update") == 2
     assert services.overrides_for(CODE, admins["org_east"]) == {}
@@ -167,26 +167,26 @@ def test_only_whole_network_admins_set_values_for_other_organisations(admins):
     kwargs = {"standard": CODE, "overrides": {"pbi": {"light": 20.0}}, "reason": "r"}
     with pytest.raises(ValidationError) as caught:
         services.create_override(
-            user=admins["admin_east"], organisation=admins["org_west"], **kwargs
+            actor=admins["admin_east"], organisation=admins["org_west"], **kwargs
         )
     assert "organisation" in caught.value.message_dict
     # The values for every organisation are in every scope, like any other global row.
-    glob = services.create_override(user=admins["admin_east"], organisation=None, **kwargs)
-    services.deactivate_override(user=admins["admin_east"], obj=glob)
+    glob = services.create_override(actor=admins["admin_east"], organisation=None, **kwargs)
+    services.deactivate_override(actor=admins["admin_east"], obj=glob)
     own = services.create_override(
-        user=admins["admin_east"], organisation=admins["org_east"], **kwargs
+        actor=admins["admin_east"], organisation=admins["org_east"], **kwargs
     )
     updated = services.update_override(
-        user=admins["admin_east"],
+        actor=admins["admin_east"],
         obj=own,
         data={"overrides": {"pbi": {"light": 18.0}}, "reason": "new"},
     )
     assert updated.overrides == {"pbi": {"light": 18.0}}
     with pytest.raises(ValidationError):
         services.update_override(
-            user=admins["admin_east"], obj=own, data={"standard": "jtg_h20_2007"}
+            actor=admins["admin_east"], obj=own, data={"standard": "jtg_h20_2007"}
         )
-    services.delete_override(user=admins["admin_east"], obj=own)
+    services.delete_override(actor=admins["admin_east"], obj=own)
     assert _audit("delete") == 1 and not ParameterOverride.objects.filter(active=True).exists()
 
 
@@ -234,7 +234,7 @@ def test_demo_is_idempotent(admins):
 
 def test_a_broken_row_elsewhere_does_not_block_fixing_or_deactivating(admins):
     glob = services.create_override(
-        user=admins["admin_all"],
+        actor=admins["admin_all"],
         standard=CODE,
         organisation=None,
         overrides={"rdi": {"a0": 1.2}},
@@ -244,16 +244,16 @@ def test_a_broken_row_elsewhere_does_not_block_fixing_or_deactivating(admins):
     broken = ParameterOverride.objects.create(
         standard=CODE, organisation=admins["org_east"], overrides={"pbi": {"lite": 1.0}}, reason="r"
     )
-    services.update_override(user=admins["admin_all"], obj=glob, data={"reason": "still global"})
-    services.deactivate_override(user=admins["admin_all"], obj=glob)
+    services.update_override(actor=admins["admin_all"], obj=glob, data={"reason": "still global"})
+    services.deactivate_override(actor=admins["admin_all"], obj=glob)
     fixed = services.update_override(
-        user=admins["admin_all"], obj=broken, data={"overrides": {"pbi": {"light": 1.0}}}
+        actor=admins["admin_all"], obj=broken, data={"overrides": {"pbi": {"light": 1.0}}}
     )
     assert fixed.overrides == {"pbi": {"light": 1.0}}
     # An inactive row is checked too (so that activating it later works).
     with pytest.raises(ValidationError):
         services.create_override(
-            user=admins["admin_all"],
+            actor=admins["admin_all"],
             standard=CODE,
             organisation=admins["org_west"],
             overrides={"pbi": {"lite": 1.0}},

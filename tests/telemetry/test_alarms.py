@@ -32,14 +32,14 @@ def alarm(site: dict[str, Any]) -> Alarm:
 
 def test_acknowledge_then_resolve_audited(alarm, make_user, site) -> None:
     user = make_user(role=Role.QC_INSPECTOR, organisation=site["a"])
-    done = acknowledge_alarm(user=user, alarm=alarm)
+    done = acknowledge_alarm(actor=user, alarm=alarm)
     assert done.status == "acknowledged" and done.acknowledged_by == user
     with pytest.raises(ValidationError):
-        acknowledge_alarm(user=user, alarm=done)
-    done = resolve_alarm(user=user, alarm=done)
+        acknowledge_alarm(actor=user, alarm=done)
+    done = resolve_alarm(actor=user, alarm=done)
     assert done.status == "resolved" and done.resolved_by == user and not done.auto_resolved
     with pytest.raises(ValidationError):
-        resolve_alarm(user=user, alarm=done)
+        resolve_alarm(actor=user, alarm=done)
     rows = AuditLog.objects.filter(resource="telemetry.alarm", user=user)
     assert [r.after["status"] for r in rows.order_by("id")] == ["acknowledged", "resolved"]
 
@@ -54,9 +54,9 @@ def test_message_is_translated(alarm) -> None:
 def test_setup_validation_and_audit(site, make_user) -> None:
     engineer = make_user(role=Role.ENGINEER, organisation=site["a"])
     with pytest.raises(ValidationError):
-        save_setup(user=engineer, data={"project": site["project"], "overrides": {"x": 1}})
+        save_setup(actor=engineer, data={"project": site["project"], "overrides": {"x": 1}})
     setup = save_setup(
-        user=engineer, data={"project": site["project"], "binder_grade": "sbs", "mix_type": "sma"}
+        actor=engineer, data={"project": site["project"], "binder_grade": "sbs", "mix_type": "sma"}
     )
     assert setup.modified
     assert AuditLog.objects.filter(resource="telemetry.pavingsetup").count() == 1

@@ -36,6 +36,7 @@ from tests.telemetry.conftest import (
     free_port,
     roller_reading,
 )
+from zhiyang.core.actors import SYSTEM
 from zhiyang.telemetry import services
 from zhiyang.telemetry.broker import topic_for
 from zhiyang.telemetry.lake import Lake
@@ -189,7 +190,7 @@ def _post(port: int, token: str, body: bytes) -> dict[str, Any] | None:
 
 def test_http_server_killed_mid_stream(tmp_path: Path, device_factory: Any) -> None:
     device = device_factory(code="CRASH-H")
-    token = services.issue_token(user=None, device=device)
+    token = services.issue_token(actor=SYSTEM, device=device)
     env = environment(tmp_path)
     lake_dir = tmp_path / "lake"
     port = free_port()

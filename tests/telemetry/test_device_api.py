@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from tests.telemetry.conftest import roller_reading
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.choices import Role
 from zhiyang.telemetry import ingest, services
 from zhiyang.telemetry.api import device_views
@@ -40,7 +41,7 @@ def http_lake(tmp_path: Path):
 @pytest.fixture
 def device_token(device_factory: Any) -> tuple[Device, str]:
     device = device_factory(code="HTTP-1")
-    return device, services.issue_token(user=None, device=device)
+    return device, services.issue_token(actor=SYSTEM, device=device)
 
 
 def post(body: bytes, token: str | None, keyword: str = "Device", **headers: Any) -> Any:
@@ -96,10 +97,10 @@ def test_authentication(http_lake: Lake, device_token, make_user) -> None:
     # Translated.
     response = post(body, None, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 401
-    services.deactivate_device(user=None, device=device)
+    services.deactivate_device(actor=SYSTEM, device=device)
     assert post(body, token).status_code == 401
     # CSRF is not required with a device token (no session involved).
-    services.set_active(user=None, device=device, active=True)
+    services.set_active(actor=SYSTEM, device=device, active=True)
     client = APIClient(enforce_csrf_checks=True)
     response = client.post(
         URL, data=body, content_type="application/x-ndjson", HTTP_AUTHORIZATION=f"Device {token}"

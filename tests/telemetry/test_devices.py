@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from tests.conftest import PASSWORD
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.choices import Role
 from zhiyang.core.models import AuditLog
 from zhiyang.fleet.models import Equipment
@@ -28,27 +29,27 @@ def roller(two_districts: dict[str, Any]) -> Equipment:
 
 def test_create_device_picks_schema_and_audits(roller: Equipment, make_user, two_districts) -> None:
     user = make_user(role=Role.EQUIPMENT_MANAGER, organisation=two_districts["org_east"])
-    device = services.create_device(user=user, data={"code": "DV-1", "equipment": roller})
+    device = services.create_device(actor=user, data={"code": "DV-1", "equipment": roller})
     assert device.machine_type == "roller"
     assert AuditLog.objects.filter(object_id=str(device.pk)).exists()
     sweeper = Equipment.objects.create(
         organisation=two_districts["org_east"], code="SW-1", equipment_type="sweeper"
     )
     with pytest.raises(ValidationError) as info:
-        services.create_device(user=user, data={"code": "DV-2", "equipment": sweeper})
+        services.create_device(actor=user, data={"code": "DV-2", "equipment": sweeper})
     assert "equipment" in info.value.message_dict
     with pytest.raises(ValidationError):
-        services.create_device(user=user, data={"code": "bad code!", "equipment": roller})
+        services.create_device(actor=user, data={"code": "bad code!", "equipment": roller})
     with pytest.raises(ValidationError):
-        services.create_device(user=user, data={"code": "zhiyang-ingest", "equipment": roller})
+        services.create_device(actor=user, data={"code": "zhiyang-ingest", "equipment": roller})
     outsider = make_user(role=Role.EQUIPMENT_MANAGER, organisation=two_districts["org_west"])
     with pytest.raises(ValidationError):
-        services.create_device(user=outsider, data={"code": "DV-3", "equipment": roller})
+        services.create_device(actor=outsider, data={"code": "DV-3", "equipment": roller})
 
 
 def test_token_issue_and_rotate(roller: Equipment) -> None:
-    device = services.create_device(user=None, data={"code": "DV-T", "equipment": roller})
-    first = services.issue_token(user=None, device=device)
+    device = services.create_device(actor=SYSTEM, data={"code": "DV-T", "equipment": roller})
+    first = services.issue_token(actor=SYSTEM, device=device)
     device.refresh_from_db()
     assert len(first) >= 43
     assert device.token_hash == credentials.token_hash(first)
@@ -56,12 +57,12 @@ def test_token_issue_and_rotate(roller: Equipment) -> None:
     assert device.token_hint == first[:6]
     assert credentials.check_mosquitto_hash(first, device.mqtt_password_hash)
     assert services.device_for_token(first) == device
-    second = services.issue_token(user=None, device=device)
+    second = services.issue_token(actor=SYSTEM, device=device)
     assert services.device_for_token(first) is None
     assert services.device_for_token(second) == device
     log = AuditLog.objects.filter(object_id=str(device.pk)).order_by("-id").first()
     assert first not in str(log.after) and second not in str(log.after)
-    services.deactivate_device(user=None, device=device)
+    services.deactivate_device(actor=SYSTEM, device=device)
     assert services.device_for_token(second) is None
 
 

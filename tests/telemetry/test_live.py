@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.choices import Role
 from zhiyang.core.models import AuditLog, Organisation
 from zhiyang.fleet.choices import EquipmentType
@@ -146,7 +147,7 @@ def test_state_rebuilds_from_open_alarms_and_people_resolving(site) -> None:
     assert Alarm.objects.count() == 1
     from zhiyang.telemetry.alarms import resolve_alarm
 
-    resolve_alarm(user=None, alarm=Alarm.objects.get())
+    resolve_alarm(actor=SYSTEM, alarm=Alarm.objects.get())
     live.process_accepted([paving(site, 2, 2, 150.0)])  # still cold: a new alarm
     assert Alarm.objects.filter(status="active").count() == 1
     assert Alarm.objects.count() == 2

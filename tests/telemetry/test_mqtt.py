@@ -15,6 +15,7 @@ from django.core.management import call_command
 from paho.mqtt.enums import CallbackAPIVersion
 
 from tests.telemetry.conftest import INGEST_PASSWORD, INGEST_USER, default_acl, roller_reading
+from zhiyang.core.actors import SYSTEM
 from zhiyang.telemetry import credentials, services
 from zhiyang.telemetry.broker import device_of_topic, topic_for
 from zhiyang.telemetry.ingest import Ingestor
@@ -124,10 +125,10 @@ def test_broker_config_files_work_with_the_broker(
     tmp_path: Path, device_factory: Any, mosquitto_factory: Any
 ) -> None:
     device = device_factory(code="DEV-CFG")
-    token = services.issue_token(user=None, device=device)
+    token = services.issue_token(actor=SYSTEM, device=device)
     inactive = device_factory(code="DEV-OFF")
-    services.issue_token(user=None, device=inactive)
-    services.deactivate_device(user=None, device=inactive)
+    services.issue_token(actor=SYSTEM, device=inactive)
+    services.deactivate_device(actor=SYSTEM, device=inactive)
     (tmp_path / "ingest-pw").write_text(INGEST_PASSWORD)
     out = StringIO()
     call_command(

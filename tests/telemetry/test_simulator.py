@@ -14,6 +14,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.network import linref
 from zhiyang.telemetry import schema
 from zhiyang.telemetry.simulator import (
@@ -339,8 +340,8 @@ def test_simulate_mqtt_publishes_with_each_device_credentials(
         shift_config,
     )
 
-    train = paving_train(find_project("DEMO-G109-2026"))
-    tokens = issue_tokens(train)
+    train = paving_train(find_project("DEMO-G109-2026"), actor=SYSTEM)
+    tokens = issue_tokens(train, actor=SYSTEM)
     mosquitto.configure(
         passwords={INGEST_USER: INGEST_PASSWORD, **tokens}, acl=default_acl(list(tokens))
     )

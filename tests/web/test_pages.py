@@ -39,7 +39,7 @@ def test_shell_loads_only_local_assets(client, make_user):
 
 def test_audit_log_page_for_admins(client, make_user, two_districts):
     admin = make_user(role="admin", organisation=two_districts["org_all"])
-    create_object(user=admin, model=District, data={"code": "140213", "name": "平城区"})
+    create_object(actor=admin, model=District, data={"code": "140213", "name": "平城区"})
     client.force_login(admin)
     response = client.get(reverse("audit-log"), {"resource": "district"})
     assert response.status_code == 200

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.choices import Role
 from zhiyang.network import linref
 from zhiyang.web import pwa
@@ -183,7 +184,7 @@ def checkin_world(two_districts: dict[str, Any], make_user: Any) -> dict[str, An
     )
     account = make_user(Role.WORKER, two_districts["org_west"], username="phone")
     worker = services.create_worker(
-        user=None,
+        actor=SYSTEM,
         data={
             "organisation": two_districts["org_west"],
             "name": "王班长",

@@ -48,7 +48,7 @@ def works_world(two_districts: dict[str, Any], make_user: Any) -> dict[str, Any]
     )
     w["east_truck"] = Equipment.objects.create(organisation=east, code="TR-09")
     project = services.create_project(
-        user=w["engineer"],
+        actor=w["engineer"],
         name="G109 罩面",
         route=two_districts["g1"],
         start_m=1000.0,
@@ -59,10 +59,10 @@ def works_world(two_districts: dict[str, Any], make_user: Any) -> dict[str, Any]
         planned_end=today + dt.timedelta(days=10),
     )
     w["project"] = services.set_project_status(
-        user=w["manager"], project=project, status="approved"
+        actor=w["manager"], project=project, status="approved"
     )
     w["paving"] = services.create_work_order(
-        user=w["engineer"],
+        actor=w["engineer"],
         project=project,
         process="paving",
         planned_quantity=Decimal("720"),
@@ -74,7 +74,7 @@ def works_world(two_districts: dict[str, Any], make_user: Any) -> dict[str, Any]
         equipment=[w["paver"]],
     )
     w["rolling"] = services.create_work_order(
-        user=w["engineer"],
+        actor=w["engineer"],
         project=project,
         process="rolling",
         planned_quantity=Decimal("9000"),

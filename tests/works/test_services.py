@@ -33,7 +33,7 @@ def test_project_outside_route_or_reversed_is_refused(works_world):
     w = works_world
     with pytest.raises(ValidationError) as exc:
         services.create_project(
-            user=w["engineer"],
+            actor=w["engineer"],
             name="bad",
             route=w["g1"],
             start_m=9000.0,
@@ -45,7 +45,7 @@ def test_project_outside_route_or_reversed_is_refused(works_world):
     assert "start_m" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         services.create_project(
-            user=w["engineer"],
+            actor=w["engineer"],
             name="bad",
             route=w["g1"],
             start_m=3000.0,
@@ -61,7 +61,7 @@ def test_project_outside_the_writers_scope_is_refused(works_world):
     w = works_world
     with pytest.raises(ValidationError):
         services.create_project(
-            user=w["outsider"],
+            actor=w["outsider"],
             organisation=w["org_west"],
             name="not mine",
             route=w["g1"],
@@ -77,7 +77,7 @@ def test_project_outside_the_writers_scope_is_refused(works_world):
 def test_only_supervisors_approve(works_world):
     w = works_world
     draft = services.create_project(
-        user=w["engineer"],
+        actor=w["engineer"],
         name="draft",
         route=w["g1"],
         start_m=100.0,
@@ -87,38 +87,38 @@ def test_only_supervisors_approve(works_world):
         planned_end=w["today"],
     )
     with pytest.raises(PermissionDenied):
-        services.set_project_status(user=w["engineer"], project=draft, status="approved")
+        services.set_project_status(actor=w["engineer"], project=draft, status="approved")
     with pytest.raises(PermissionDenied):
-        services.set_project_status(user=w["worker"], project=draft, status="approved")
+        services.set_project_status(actor=w["worker"], project=draft, status="approved")
     # A draft cannot jump to completed.
     with pytest.raises(ValidationError):
-        services.set_project_status(user=w["engineer"], project=draft, status="completed")
+        services.set_project_status(actor=w["engineer"], project=draft, status="completed")
     # Starting needs work orders.
-    approved = services.set_project_status(user=w["manager"], project=draft, status="approved")
+    approved = services.set_project_status(actor=w["manager"], project=draft, status="approved")
     with pytest.raises(ValidationError) as exc:
-        services.set_project_status(user=w["engineer"], project=approved, status="in_progress")
+        services.set_project_status(actor=w["engineer"], project=approved, status="in_progress")
     assert exc.value.message_dict["status"] == ["请先添加工单再开工。"]
 
 
 def test_completing_a_project_needs_completed_orders(works_world):
     w = works_world
     project = services.set_project_status(
-        user=w["engineer"], project=w["project"], status="in_progress"
+        actor=w["engineer"], project=w["project"], status="in_progress"
     )
     with pytest.raises(ValidationError):
-        services.set_project_status(user=w["engineer"], project=project, status="completed")
+        services.set_project_status(actor=w["engineer"], project=project, status="completed")
     for order in (w["paving"], w["rolling"]):
-        services.complete_work_order(user=w["engineer"], work_order=order)
-    project = services.set_project_status(user=w["engineer"], project=project, status="completed")
+        services.complete_work_order(actor=w["engineer"], work_order=order)
+    project = services.set_project_status(actor=w["engineer"], project=project, status="completed")
     assert project.actual_finish == w["today"]
     with pytest.raises(ValidationError):  # work orders still not closed
-        services.set_project_status(user=w["manager"], project=project, status="closed")
+        services.set_project_status(actor=w["manager"], project=project, status="closed")
     for order in (w["paving"], w["rolling"]):
-        services.close_work_order(user=w["engineer"], work_order=order)
-    project = services.set_project_status(user=w["manager"], project=project, status="closed")
+        services.close_work_order(actor=w["engineer"], work_order=order)
+    project = services.set_project_status(actor=w["manager"], project=project, status="closed")
     assert project.closed_at is not None
     with pytest.raises(ValidationError):
-        services.update_project(user=w["engineer"], project=project, name="renamed")
+        services.update_project(actor=w["engineer"], project=project, name="renamed")
 
 
 def test_assigning_a_crew_with_an_expired_certificate_is_refused(works_world):
@@ -127,7 +127,7 @@ def test_assigning_a_crew_with_an_expired_certificate_is_refused(works_world):
     w["cert"].save()
     with pytest.raises(ValidationError) as exc:
         services.assign_work_order(
-            user=w["engineer"], work_order=w["rolling"], crew=w["crew"], equipment=[]
+            actor=w["engineer"], work_order=w["rolling"], crew=w["crew"], equipment=[]
         )
     assert "李志强" in " ".join(exc.value.message_dict["crew"])
     assert WorkOrder.objects.get(pk=w["rolling"].pk).crew is None
@@ -139,7 +139,7 @@ def test_certificate_checked_on_the_planned_start(works_world):
     w["cert"].valid_until = w["today"] + dt.timedelta(days=3)
     w["cert"].save()
     later = services.create_work_order(
-        user=w["engineer"],
+        actor=w["engineer"],
         project=w["project"],
         process="road_marking",
         planned_quantity=Decimal("3000"),
@@ -148,14 +148,14 @@ def test_certificate_checked_on_the_planned_start(works_world):
         planned_end=w["today"] + dt.timedelta(days=8),
     )
     with pytest.raises(ValidationError):
-        services.assign_work_order(user=w["engineer"], work_order=later, crew=w["crew"])
+        services.assign_work_order(actor=w["engineer"], work_order=later, crew=w["crew"])
 
 
 def test_assigning_another_organisations_crew_or_machine_is_refused(works_world):
     w = works_world
     with pytest.raises(ValidationError) as exc:
         services.assign_work_order(
-            user=w["engineer"],
+            actor=w["engineer"],
             work_order=w["rolling"],
             crew=w["east_crew"],
             equipment=[w["east_truck"]],
@@ -169,7 +169,7 @@ def test_machine_under_repair_is_refused(works_world):
     w["roller"].save()
     with pytest.raises(ValidationError):
         services.assign_work_order(
-            user=w["engineer"], work_order=w["rolling"], equipment=[w["roller"]]
+            actor=w["engineer"], work_order=w["rolling"], equipment=[w["roller"]]
         )
 
 
@@ -177,22 +177,22 @@ def test_close_consults_the_guards(works_world):
     w = works_world
     order = w["paving"]
     with pytest.raises(ValidationError):  # not completed yet
-        services.close_work_order(user=w["engineer"], work_order=order)
+        services.close_work_order(actor=w["engineer"], work_order=order)
 
     def guard(work_order):
         return ["hold point failed"] if work_order.pk == order.pk else []
 
     guards.register_close_guard(guard)
     try:
-        order = services.complete_work_order(user=w["engineer"], work_order=order)
+        order = services.complete_work_order(actor=w["engineer"], work_order=order)
         assert services.close_blockers(order) == ["hold point failed"]
         with pytest.raises(ValidationError) as exc:
-            services.close_work_order(user=w["engineer"], work_order=order)
+            services.close_work_order(actor=w["engineer"], work_order=order)
         assert "hold point failed" in exc.value.messages
         assert WorkOrder.objects.get(pk=order.pk).status == "completed"
     finally:
         guards.unregister_close_guard(guard)
-    closed = services.close_work_order(user=w["engineer"], work_order=order)
+    closed = services.close_work_order(actor=w["engineer"], work_order=order)
     assert closed.status == "closed" and closed.closed_by == w["engineer"]
 
 
@@ -201,10 +201,10 @@ def test_daily_report_is_idempotent_by_client_uuid(works_world):
     key = uuid.uuid4()
     quantities = [{"work_order": w["paving"], "quantity": Decimal("120.5"), "cost_yuan": "61000"}]
     first, created = services.submit_daily_report(
-        user=w["worker"], data=report_data(w, client_uuid=key), quantities=quantities
+        actor=w["worker"], data=report_data(w, client_uuid=key), quantities=quantities
     )
     again, created_again = services.submit_daily_report(
-        user=w["worker"], data=report_data(w, client_uuid=str(key)), quantities=quantities
+        actor=w["worker"], data=report_data(w, client_uuid=str(key)), quantities=quantities
     )
     assert created and not created_again
     assert first.pk == again.pk
@@ -219,26 +219,26 @@ def test_daily_report_is_idempotent_by_client_uuid(works_world):
 def test_client_uuid_of_another_scope_is_refused(works_world):
     w = works_world
     key = uuid.uuid4()
-    services.submit_daily_report(user=w["worker"], data=report_data(w, client_uuid=key))
+    services.submit_daily_report(actor=w["worker"], data=report_data(w, client_uuid=key))
     with pytest.raises(ValidationError):
-        services.submit_daily_report(user=w["outsider"], data=report_data(w, client_uuid=key))
+        services.submit_daily_report(actor=w["outsider"], data=report_data(w, client_uuid=key))
 
 
 def test_daily_report_validation(works_world):
     w = works_world
     with pytest.raises(ValidationError):  # future date
         services.submit_daily_report(
-            user=w["worker"], data=report_data(w, date=w["today"] + dt.timedelta(days=5))
+            actor=w["worker"], data=report_data(w, date=w["today"] + dt.timedelta(days=5))
         )
     with pytest.raises(ValidationError):  # negative quantity
         services.submit_daily_report(
-            user=w["worker"],
+            actor=w["worker"],
             data=report_data(w),
             quantities=[{"work_order": w["paving"], "quantity": "-1"}],
         )
     with pytest.raises(ValidationError):  # the same work order twice
         services.submit_daily_report(
-            user=w["worker"],
+            actor=w["worker"],
             data=report_data(w),
             quantities=[
                 {"work_order": w["paving"], "quantity": "1"},
@@ -246,28 +246,28 @@ def test_daily_report_validation(works_world):
             ],
         )
     with pytest.raises(ValidationError):  # control characters
-        services.submit_daily_report(user=w["worker"], data=report_data(w, problems="a\x00b"))
+        services.submit_daily_report(actor=w["worker"], data=report_data(w, problems="a\x00b"))
     with pytest.raises(PermissionDenied):
-        services.submit_daily_report(user=w["viewer"], data=report_data(w))
+        services.submit_daily_report(actor=w["viewer"], data=report_data(w))
     assert DailyReport.objects.count() == 0
 
 
 def test_approve_and_reject(works_world):
     w = works_world
-    report, _ = services.submit_daily_report(user=w["worker"], data=report_data(w))
+    report, _ = services.submit_daily_report(actor=w["worker"], data=report_data(w))
     with pytest.raises(PermissionDenied):
-        services.approve_daily_report(user=w["engineer"], report=report)
+        services.approve_daily_report(actor=w["engineer"], report=report)
     with pytest.raises(ValidationError):
-        services.reject_daily_report(user=w["manager"], report=report, reason=" ")
-    rejected = services.reject_daily_report(user=w["manager"], report=report, reason="数量不符")
+        services.reject_daily_report(actor=w["manager"], report=report, reason=" ")
+    rejected = services.reject_daily_report(actor=w["manager"], report=report, reason="数量不符")
     assert rejected.status == "rejected" and rejected.rejection_reason == "数量不符"
     with pytest.raises(ValidationError):
-        services.approve_daily_report(user=w["manager"], report=rejected)
+        services.approve_daily_report(actor=w["manager"], report=rejected)
     again = services.resubmit_daily_report(
-        user=w["worker"], report=rejected, data={"problems": "已更正"}
+        actor=w["worker"], report=rejected, data={"problems": "已更正"}
     )
     assert again.status == "submitted" and again.rejection_reason == ""
-    approved = services.approve_daily_report(user=w["manager"], report=again)
+    approved = services.approve_daily_report(actor=w["manager"], report=again)
     assert approved.status == "approved" and approved.approved_by == w["manager"]
     assert (
         AuditLog.objects.filter(resource="works.dailyreport", object_id=str(report.pk)).count() >= 4
@@ -277,11 +277,11 @@ def test_approve_and_reject(works_world):
 def test_pending_report_blocks_closing(works_world):
     w = works_world
     services.submit_daily_report(
-        user=w["worker"],
+        actor=w["worker"],
         data=report_data(w),
         quantities=[{"work_order": w["rolling"], "quantity": "900"}],
     )
-    services.complete_work_order(user=w["engineer"], work_order=w["rolling"])
+    services.complete_work_order(actor=w["engineer"], work_order=w["rolling"])
     with translation.override("en"):
         blockers = services.close_blockers(WorkOrder.objects.get(pk=w["rolling"].pk))
     assert any("await approval" in r for r in blockers)

@@ -48,7 +48,7 @@ def test_pages_render_and_filter(works_world: dict[str, Any], client: Any):
 
 def test_pages_are_404_for_another_organisation(works_world: dict[str, Any], client: Any):
     w = works_world
-    report, _ = services.submit_daily_report(user=w["worker"], data=report_data(w))
+    report, _ = services.submit_daily_report(actor=w["worker"], data=report_data(w))
     _login(client, w["outsider"])
     for url in (
         reverse("works:project-detail", args=[w["project"].pk]),
@@ -121,7 +121,7 @@ def test_close_button_shows_blockers(works_world: dict[str, Any], client: Any):
     guards.register_close_guard(guard)
     try:
         _login(client, w["engineer"])
-        services.complete_work_order(user=w["engineer"], work_order=w["paving"])
+        services.complete_work_order(actor=w["engineer"], work_order=w["paving"])
         page = client.get(reverse("works:workorder-detail", args=[w["paving"].pk]))
         html = page.content.decode()
         assert "close-blockers" in html and "NCR-7" in html
@@ -209,7 +209,7 @@ def test_daily_report_form_offline_json(works_world: dict[str, Any], client: Any
 
 def test_approval_pages(works_world: dict[str, Any], client: Any):
     w = works_world
-    report, _ = services.submit_daily_report(user=w["worker"], data=report_data(w))
+    report, _ = services.submit_daily_report(actor=w["worker"], data=report_data(w))
     _login(client, w["engineer"])
     assert client.get(reverse("works:approval-list")).status_code == 403
     _login(client, w["manager"])
@@ -227,7 +227,7 @@ def test_approval_pages(works_world: dict[str, Any], client: Any):
 def test_daily_exports(works_world: dict[str, Any], client: Any):
     w = works_world
     report, _ = services.submit_daily_report(
-        user=w["worker"],
+        actor=w["worker"],
         data=report_data(w, problems="小雨暂停摊铺"),
         quantities=[{"work_order": w["paving"], "quantity": "150", "cost_yuan": "78000"}],
     )
@@ -251,17 +251,17 @@ def test_weekly_exports(works_world: dict[str, Any], client: Any):
     for day_offset, qty in ((0, "100"), (1, "80")):
         day = w["today"] - dt.timedelta(days=day_offset)
         services.submit_daily_report(
-            user=w["worker"],
+            actor=w["worker"],
             data=report_data(w, date=day),
             quantities=[{"work_order": w["paving"], "quantity": qty, "cost_yuan": "1000"}],
         )
     # A rejected report does not count.
     rejected, _ = services.submit_daily_report(
-        user=w["worker"],
+        actor=w["worker"],
         data=report_data(w),
         quantities=[{"work_order": w["paving"], "quantity": "999"}],
     )
-    services.reject_daily_report(user=w["manager"], report=rejected, reason="重复")
+    services.reject_daily_report(actor=w["manager"], report=rejected, reason="重复")
     _login(client, w["viewer"])
     week = w["today"]
     xlsx = client.get(
@@ -285,11 +285,11 @@ def test_weekly_exports(works_world: dict[str, Any], client: Any):
 def test_rejected_report_is_corrected_as_a_new_one(works_world: dict[str, Any], client: Any):
     w = works_world
     report, _ = services.submit_daily_report(
-        user=w["worker"],
+        actor=w["worker"],
         data=report_data(w, problems="磅单缺失"),
         quantities=[{"work_order": w["paving"], "quantity": "150", "cost_yuan": "78000"}],
     )
-    services.reject_daily_report(user=w["manager"], report=report, reason="补充磅单")
+    services.reject_daily_report(actor=w["manager"], report=report, reason="补充磅单")
     _login(client, w["worker"])
     detail = client.get(reverse("works:daily-report-detail", args=[report.pk]))
     assert "daily-correct" in detail.content.decode()

@@ -22,15 +22,15 @@ reads them. :func:`fit_standard_decay` calibrates α, β from a network's own su
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
+
+from zhiyang.analytics import parameters
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -317,10 +317,8 @@ class DefaultDecay:
     confirmed: bool
 
 
-@cache
 def _raw() -> Mapping[str, Any]:
-    text = resources.files("zhiyang.analytics").joinpath("standards", _FILE).read_text("utf-8")
-    return tomllib.loads(text)
+    return parameters.packaged(_FILE)
 
 
 @cache

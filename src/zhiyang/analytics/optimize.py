@@ -7,8 +7,8 @@ The problem (one "candidate" = one unit, one year, one treatment, with a cost an
                Σ_{c in year y} cost_c · x_c ≤ B_y  for every year y
                Σ_c cost_c · x_c ≤ B_total          (optional)
 
-:func:`solve` solves it exactly with HiGHS (``scipy.optimize.milp``; the relative gap between
-the solution and HiGHS's dual bound is reported), or with one of two baselines:
+:func:`solve` solves it exactly with HiGHS (highspy: ``analytics/highs.py``; the relative
+gap between the solution and HiGHS's dual bound is reported), or with one of two baselines:
 
 - ``"ibc"`` — incremental benefit-cost (the HDM-4 / dTIMS efficiency-frontier method): per
   unit, the options on the upper convex hull of (cost, benefit) starting at "do nothing";
@@ -26,19 +26,17 @@ Pure numpy/scipy; never raises from HiGHS: bad input raises :class:`OptimizeInpu
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import math
-import os
-import sys
-import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from zhiyang.analytics import highs
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -64,50 +62,6 @@ class OptimizeInputError(ValueError):
     def __init__(self, field_name: str, message: str):
         self.field = field_name
         super().__init__(f"{field_name}: {message}")
-
-
-# HiGHS (inside scipy) sometimes prints a diagnostic line with C ``printf`` — e.g.
-# "HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();" — even with
-# ``disp=False``. It goes to file descriptor 1, under Python's sys.stdout, so it would land in
-# the middle of a command's JSON output. While a solver runs, descriptor 1 points at
-# descriptor 2 (stderr). Reference-counted under a lock: concurrent solves in threads share
-# one redirection and the last one out restores stdout.
-_NATIVE_LOCK = threading.Lock()
-_native_depth = 0
-_native_saved: int | None = None
-
-
-def _flush_native_stdio() -> None:
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        ctypes.CDLL(None).fflush(None)
-
-
-@contextlib.contextmanager
-def _solver_output_to_stderr() -> Iterator[None]:
-    global _native_depth, _native_saved
-    with _NATIVE_LOCK:
-        if _native_depth == 0:
-            with contextlib.suppress(Exception):
-                sys.stdout.flush()
-            _flush_native_stdio()
-            try:
-                _native_saved = os.dup(1)
-                os.dup2(2, 1)
-            except OSError:
-                _native_saved = None
-        _native_depth += 1
-    try:
-        yield
-    finally:
-        with _NATIVE_LOCK:
-            _native_depth -= 1
-            if _native_depth == 0 and _native_saved is not None:
-                _flush_native_stdio()
-                os.dup2(_native_saved, 1)
-                os.close(_native_saved)
-                _native_saved = None
 
 
 @dataclass(frozen=True)
@@ -465,14 +419,13 @@ def _lagrange_round(
         cuts_g.append(grad)
         cuts_r.append(float(grad @ lam - val))
         a_ub = np.hstack([np.array(cuts_g), -np.ones((len(cuts_g), 1))])
-        with _solver_output_to_stderr():
-            res = linprog(
-                np.append(np.zeros(k_dim), 1.0),
-                A_ub=a_ub,
-                b_ub=np.array(cuts_r),
-                bounds=[(0.0, upper)] * k_dim + [(None, None)],
-                method="highs",
-            )
+        res = linprog(
+            np.append(np.zeros(k_dim), 1.0),
+            A_ub=a_ub,
+            b_ub=np.array(cuts_r),
+            bounds=[(0.0, upper)] * k_dim + [(None, None)],
+            method="highs",
+        )
         if res.status != 0 or res.x is None:
             break
         model_min = float(res.x[-1])
@@ -512,8 +465,6 @@ def _milp(
     knapsack with a few budget rows has at most a handful of fractional LP variables), and
     HiGHS's simplex on the full LP, cut and sub-MIP rounds, which dominate its run time, are
     skipped. Otherwise the better of the two selections and the tighter bound are kept."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
     bb = b[idx]
     scale = float(bb.max())
     rounded: tuple[IntArray, float] | None = None
@@ -540,20 +491,11 @@ def _milp(
                     message="the LP (Lagrangian) bound proves the rounded selection within the gap",
                 )
     a, lb, ub = _constraint_matrix(idx, u, y, c, bud, total)
-    options: dict[str, Any] = {"disp": False, "mip_rel_gap": float(gap), "presolve": True}
+    left = None
     if time_limit_s is not None:
-        left = time_limit_s - (time.perf_counter() - started)
-        options["time_limit"] = max(1.0, float(left))
-    constraints = [LinearConstraint(a, lb, ub)] if a is not None and a.shape[0] else []
+        left = max(1.0, float(time_limit_s - (time.perf_counter() - started)))
     try:
-        with _solver_output_to_stderr():
-            res = milp(
-                -bb / scale,
-                integrality=np.ones(idx.size),
-                bounds=Bounds(0.0, 1.0),
-                constraints=constraints,
-                options=options,
-            )
+        res = highs.binary_milp(-bb / scale, a, lb, ub, mip_rel_gap=gap, time_limit_s=left)
     except Exception as exc:  # HiGHS must never escape as an exception
         res = None
         error = str(exc)
@@ -587,8 +529,7 @@ def _milp(
     sel = idx[res.x > 0.5]
     sel, repaired = _repair(sel, u, y, c, b, bud, total)
     objective = math.fsum(b[sel].tolist())
-    dual = getattr(res, "mip_dual_bound", None)
-    bound = -float(dual) * scale if dual is not None and math.isfinite(dual) else None
+    bound = -res.dual_bound * scale if res.dual_bound is not None else None
     status = "optimal" if res.status == 0 and not repaired else "time_limit"
     message = str(res.message) + (
         " (selection repaired to respect the budgets)" if repaired else ""
@@ -834,7 +775,6 @@ def min_cost_to_target(
     total cost. Status ``infeasible`` when no selection reaches the target.
     :meth:`zhiyang.analytics.lifecycle.Candidates.target` builds these arrays for 优良率.
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_array, csr_array, vstack
 
     started = time.perf_counter()
@@ -908,18 +848,15 @@ def min_cost_to_target(
     a = vstack(blocks, format="csr")
     cc = c[idx]
     scale = float(cc.max()) if cc.size and cc.max() > 0 else 1.0
-    options: dict[str, Any] = {"disp": False, "mip_rel_gap": float(mip_rel_gap), "presolve": True}
-    if time_limit_s is not None:
-        options["time_limit"] = float(time_limit_s)
     try:
-        with _solver_output_to_stderr():
-            res = milp(
-                cc / scale,
-                integrality=np.ones(idx.size),
-                bounds=Bounds(0.0, 1.0),
-                constraints=[LinearConstraint(a, np.concatenate(lbs), np.concatenate(ubs))],
-                options=options,
-            )
+        res = highs.binary_milp(
+            cc / scale,
+            a,
+            np.concatenate(lbs),
+            np.concatenate(ubs),
+            mip_rel_gap=mip_rel_gap,
+            time_limit_s=time_limit_s,
+        )
     except Exception as exc:
         return _solution(
             "error", np.zeros(0, np.int64), c, y, c, bud, "milp", started, message=str(exc)
@@ -931,8 +868,7 @@ def min_cost_to_target(
         )
     sel = idx[res.x > 0.5]
     objective = math.fsum(c[sel].tolist())
-    dual = getattr(res, "mip_dual_bound", None)
-    bound = float(dual) * scale if dual is not None and math.isfinite(dual) else None
+    bound = res.dual_bound * scale if res.dual_bound is not None else None
     gap_value = None
     if bound is not None:
         bound = min(bound, objective)

@@ -30,15 +30,14 @@ array. Pure numpy; the alert thresholds come from ``standards/progress_alerts.to
 from __future__ import annotations
 
 import datetime
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from zhiyang.analytics import parameters
 
 STANDARD_FILE = "progress_alerts.toml"
 
@@ -67,29 +66,16 @@ class Thresholds:
     weekmask: str = "1111111"
 
 
-@lru_cache(maxsize=1)
-def _standard_file() -> dict[str, Any]:
-    text = (
-        resources.files("zhiyang.analytics")
-        .joinpath("standards", STANDARD_FILE)
-        .read_text(encoding="utf-8")
-    )
-    return tomllib.loads(text)
-
-
 def load_thresholds(overrides: Mapping[str, Any] | None = None) -> Thresholds:
     """The thresholds of the data file with ``overrides`` (same tables) merged in.
 
-    Raises ``ValueError`` for a value out of range (a threshold must lie in (0, 2], the
+    Raises ``ValueError`` (``parameters.ParameterError`` for a key the file lacks) for a
+    value out of range (a threshold must lie in (0, 2], the
     fraction in [0, 1), the grace a whole number of days ≥ 0, the mask 7 characters of 0/1
     with at least one working day).
     """
-    data = _standard_file()
-    alerts = dict(data["alerts"])
-    calendar = dict(data["calendar"])
-    over = dict(overrides or {})
-    alerts.update(dict(over.get("alerts", {})))
-    calendar.update(dict(over.get("calendar", {})))
+    data = parameters.load(STANDARD_FILE, overrides)
+    alerts, calendar = data["alerts"], data["calendar"]
     for name in ("spi_alert", "cpi_alert"):
         value = float(alerts[name])
         if not 0.0 < value <= 2.0:

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import copy
 import math
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from zhiyang.analytics import parameters
+from zhiyang.analytics.parameters import ParameterError, Provenance, provenance
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -62,10 +63,6 @@ _FILES = {"2018": "jtg5210_2018.toml", "2007": "jtg_h20_2007.toml"}
 _WEIGHT_TOLERANCE = 1e-6
 
 
-class ParameterError(ValueError):
-    """A standards file or an override is malformed (the message says where)."""
-
-
 @dataclass(frozen=True)
 class InputProblem:
     """One invalid input value: ``row`` is the 0-based unit index (None: the whole column);
@@ -88,12 +85,6 @@ class RatingInputError(ValueError):
         self.column = first.column
         shown = "; ".join(f"row {e.row}, {e.column}: {e.message}" for e in self.errors[:5])
         super().__init__(shown + (" …" if len(self.errors) > 5 else ""))
-
-
-@dataclass(frozen=True)
-class Provenance:
-    source: str
-    confirmed: bool
 
 
 @dataclass(frozen=True)
@@ -174,39 +165,13 @@ class RatingParameters:
 # --------------------------------------------------------------------------- parameters
 
 
-@cache
 def _raw(edition: str) -> Mapping[str, Any]:
-    text = resources.files("zhiyang.analytics").joinpath("standards", _FILES[edition]).read_text()
-    return MappingProxyType(tomllib.loads(text))
+    return parameters.packaged(_FILES[edition])
 
 
-def _merge(base: dict[str, Any], over: Mapping[str, Any], path: str, done: list[str]) -> None:
-    """Deep-merge ``over`` into ``base``; keys must exist (a typo must not pass silently),
-    except weights added to a PQI table."""
-    for key, value in over.items():
-        where = f"{path}.{key}" if path else key
-        if key not in base:
-            if path.startswith("pqi.") and path.count(".") == 2 and key in PQI_COMPONENTS:
-                base[key] = value
-                done.append(where)
-                continue
-            raise ParameterError(f"override {where}: no such parameter")
-        if isinstance(base[key], dict):
-            if not isinstance(value, Mapping):
-                raise ParameterError(f"override {where}: expected a table")
-            _merge(base[key], value, where, done)
-        elif where.startswith("distress.") and where.count(".") == 1:
-            # Distress lists are overridden by item key: {"asphalt": {"pothole_heavy": {...}}}.
-            if not isinstance(value, Mapping):
-                raise ParameterError(f"override {where}: expected a table of item keys")
-            items = {item["key"]: item for item in base[key]}
-            for item_key, item_over in value.items():
-                if item_key not in items or not isinstance(item_over, Mapping):
-                    raise ParameterError(f"override {where}.{item_key}: no such distress item")
-                _merge(items[item_key], item_over, f"{where}.{item_key}", done)
-        else:
-            base[key] = value
-            done.append(where)
+def _may_add(table: str, key: str) -> bool:
+    """An override may add a weight to a PQI table (``pqi.<pavement>.<class>``)."""
+    return table.startswith("pqi.") and table.count(".") == 2 and key in PQI_COMPONENTS
 
 
 def _number(table: Mapping[str, Any], key: str, path: str) -> float:
@@ -214,13 +179,6 @@ def _number(table: Mapping[str, Any], key: str, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ParameterError(f"{path}.{key}: expected a finite number, got {value!r}")
     return float(value)
-
-
-def _provenance(table: Mapping[str, Any], path: str) -> Provenance:
-    source, confirmed = table.get("source"), table.get("confirmed")
-    if not isinstance(source, str) or not isinstance(confirmed, bool):
-        raise ParameterError(f"{path}: needs source (text) and confirmed (true/false)")
-    return Provenance(source, confirmed)
 
 
 def _weights(table: Mapping[str, Any], keys: Sequence[str], path: str) -> dict[str, float]:
@@ -239,7 +197,7 @@ def _parse(raw: Mapping[str, Any], overridden: list[str]) -> RatingParameters:
             if not isinstance(node, Mapping) or part not in node:
                 raise ParameterError(f"missing table [{path}]")
             node = node[part]
-        prov[path] = _provenance(node, path)
+        prov[path] = provenance(node, path)
         return node  # type: ignore[no-any-return]
 
     groups = {g: tuple(classes) for g, classes in raw["class_groups"].items()}
@@ -286,7 +244,7 @@ def _parse(raw: Mapping[str, Any], overridden: list[str]) -> RatingParameters:
             unit = item.get("unit")
             if unit not in ("m2", "m") or (unit == "m") != (width is not None):
                 raise ParameterError(f"{path}: unit m needs influence_width_m, m2 must not")
-            pr = _provenance(item, path)
+            pr = provenance(item, path)
             prov[path] = pr
             items.append(
                 DistressItem(
@@ -348,8 +306,7 @@ def load_parameters(
     if not overrides:
         return _cached_parameters(edition)
     raw = copy.deepcopy(dict(_raw(edition)))
-    done: list[str] = []
-    _merge(raw, overrides, "", done)
+    done = parameters.merge(raw, overrides, may_add=_may_add)
     if str(raw.get("edition")) != edition:
         raise ParameterError("override: the edition cannot be changed")
     try:

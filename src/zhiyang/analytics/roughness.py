@@ -47,16 +47,17 @@ from __future__ import annotations
 
 import itertools
 import math
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
 import scipy.linalg
 import scipy.signal
 from numpy.typing import ArrayLike, NDArray
+
+from zhiyang.analytics import parameters
 
 Array = NDArray[np.float64]
 Complex = NDArray[np.complex128]
@@ -107,14 +108,8 @@ class QuarterCar:
         return self.speed_km_h / 3.6
 
 
-@cache
-def _standard_table() -> dict[str, Any]:
-    text = (
-        resources.files("zhiyang.analytics")
-        .joinpath("standards/iri_astm_e1926.toml")
-        .read_text(encoding="utf-8")
-    )
-    return tomllib.loads(text)
+def _standard_table() -> Mapping[str, Any]:
+    return parameters.packaged("iri_astm_e1926.toml")
 
 
 @cache

@@ -28,14 +28,13 @@ the packaged TOML once.
 
 from __future__ import annotations
 
-import copy
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from zhiyang.analytics import parameters
+from zhiyang.analytics.parameters import ParameterError
 
 STANDARD_FILE = "jtg_f40_2004.toml"
 
@@ -69,10 +68,6 @@ MEASUREMENTS: dict[str, tuple[str, str, str]] = {
 
 class SpecError(ValueError):
     """A measurement code or a context the standard does not cover (or lacks a value)."""
-
-
-class ParameterError(ValueError):
-    """A standards table (or an override) that is malformed."""
 
 
 @dataclass(frozen=True)
@@ -199,43 +194,13 @@ def _finite(value: Any, name: str) -> float:
 # --------------------------------------------------------------------------- parameters
 
 
-@lru_cache(maxsize=1)
-def _packaged() -> dict[str, Any]:
-    text = (
-        resources.files("zhiyang.analytics")
-        .joinpath("standards", STANDARD_FILE)
-        .read_text(encoding="utf-8")
-    )
-    return tomllib.loads(text)
-
-
-def _merge(base: dict[str, Any], over: Mapping[str, Any], path: str) -> None:
-    for key, value in over.items():
-        where = f"{path}{key}"
-        if key not in base:
-            raise ParameterError(f"{where}: no such parameter")
-        if isinstance(base[key], dict):
-            if not isinstance(value, Mapping):
-                raise ParameterError(f"{where}: expected a table")
-            _merge(base[key], value, f"{where}.")
-        else:
-            base[key] = copy.deepcopy(value)
-
-
 def load_parameters(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The packaged JTG F40-2004 tables with ``overrides`` merged, validated: every range
     is two finite numbers with min ≤ max, every limit a finite number. An overridden table
     says so in its ``source``."""
-    params = copy.deepcopy(_packaged())
+    params = parameters.load(STANDARD_FILE)
     if overrides:
-        for table, values in overrides.items():
-            if not isinstance(values, Mapping) or not isinstance(params.get(table), dict):
-                raise ParameterError(f"{table}: not a table of the standard")
-            _merge(params[table], values, f"{table}.")
-            if "source" not in values:
-                params[table]["source"] = f"override of {params[table].get('source', table)}"
-            if "confirmed" not in values:
-                params[table]["confirmed"] = False
+        parameters.merge_tables(params, overrides)
     _validate(params, "")
     return params
 
@@ -271,16 +236,8 @@ def _is_number(value: Any) -> bool:
 
 
 def _provenance(params: Mapping[str, Any], *tables: str) -> tuple[str, bool]:
-    """Source and confirmed of the innermost of ``tables`` (a path) that declares them."""
-    node: Any = params
-    source, confirmed = "", False
-    for name in tables:
-        node = node.get(name) if isinstance(node, Mapping) else None
-        if not isinstance(node, Mapping):
-            break
-        if "source" in node:
-            source, confirmed = str(node["source"]), bool(node.get("confirmed", False))
-    return source, confirmed
+    found = parameters.inherited_provenance(params, *tables)
+    return found.source, found.confirmed
 
 
 def _get(params: Mapping[str, Any], *path: str) -> Any:

@@ -15,14 +15,13 @@ Pure: no Django, no I/O beyond reading the packaged TOML once.
 
 from __future__ import annotations
 
-import copy
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from zhiyang.analytics import parameters
+from zhiyang.analytics.parameters import ParameterError
 
 ZONE_ORDER = (
     "warning",
@@ -66,10 +65,6 @@ STANDARD_FILE = "jtg_h30_2015.toml"
 
 class WorkZoneInputError(ValueError):
     """Inputs the standard does not cover (speed outside the tables, work area too long)."""
-
-
-class ParameterError(ValueError):
-    """A standards table (or an override) that is malformed."""
 
 
 @dataclass(frozen=True)
@@ -154,44 +149,15 @@ class WorkZoneLayout:
 # --- Parameters ---
 
 
-@lru_cache(maxsize=1)
-def _packaged() -> dict[str, Any]:
-    text = (
-        resources.files("zhiyang.analytics")
-        .joinpath("standards", STANDARD_FILE)
-        .read_text(encoding="utf-8")
-    )
-    return tomllib.loads(text)
-
-
-def _merge(base: dict[str, Any], overrides: Mapping[str, Any], path: str = "") -> None:
-    for key, value in overrides.items():
-        where = f"{path}{key}"
-        if isinstance(value, Mapping):
-            target = base.get(key)
-            if not isinstance(target, dict):
-                raise ParameterError(f"{where}: not a table of the standard")
-            _merge(target, value, f"{where}.")
-        else:
-            base[key] = value
-
-
 def load_parameters(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The packaged JTG H30-2015 tables, with ``overrides`` merged table by table.
 
     An overridden table keeps its keys but is marked ``confirmed = false`` and its source
     says "override", unless the override sets both itself.
     """
-    params = copy.deepcopy(_packaged())
+    params = parameters.load(STANDARD_FILE)
     if overrides:
-        for table, values in overrides.items():
-            if not isinstance(values, Mapping) or not isinstance(params.get(table), dict):
-                raise ParameterError(f"{table}: not a table of the standard")
-            _merge(params[table], values, f"{table}.")
-            if "confirmed" not in values:
-                params[table]["confirmed"] = False
-            if "source" not in values:
-                params[table]["source"] = f"override of {params[table].get('source', table)}"
+        parameters.merge_tables(params, overrides)
     return params
 
 

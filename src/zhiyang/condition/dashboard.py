@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhiyang.condition.services import condition_summary
+from zhiyang.core import actors
 from zhiyang.web.tiles import Tile
 
 GOOD_RATE_TARGET = 80.0  # % 优良; a common provincial target for ordinary highways (tone only)
 
 
 def tiles(user: Any) -> list[Tile]:
-    if not user.may("condition.surveyunit", "view"):
+    if not actors.may(user, "condition.surveyunit", "view"):
         return []
     summary = condition_summary(user=user)
     network = summary.get("network")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from zhiyang.condition import services
 from zhiyang.condition.choices import DistressSource, SurveyStatus
 from zhiyang.condition.models import Distress, Survey, SurveyInterval
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.services import create_object
 from zhiyang.network import linref
 from zhiyang.network.models import Route
@@ -232,7 +233,7 @@ def load_demo_data(*, context: Any) -> str:
                 if exists:
                     continue
                 survey = create_object(
-                    user=None,
+                    actor=SYSTEM,
                     model=Survey,
                     data={
                         "route": route,

@@ -42,6 +42,7 @@ from zhiyang.condition.choices import DistressSource, SurveyDirection, SurveySta
 from zhiyang.condition.models import Distress, Survey, SurveyInterval, SurveyUnit
 from zhiyang.core import audit, services
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import SYSTEM, Actor
 from zhiyang.core.choices import AuditAction
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.models import Route, Section
@@ -102,12 +103,19 @@ def section_at(sections: Sequence[Section], chainage_m: float) -> Section | None
 # --------------------------------------------------------------------------- surveys
 
 
+def _actor(user: Any) -> Actor:
+    """The actor of a condition write. TRANSITIONAL (issue 15): condition's services still
+    take ``user`` (``None`` = the system) until condition/views.py, rewritten on another
+    branch, moves to ``actor=``; everything below them already gets an ``Actor``."""
+    return SYSTEM if user is None else user  # type: ignore[no-any-return]
+
+
 def create_survey(*, user: Any, data: Mapping[str, Any]) -> Survey:
     """A new draft survey; the creator is recorded."""
     values = {**data, "status": SurveyStatus.DRAFT, "approved_by": None, "approved_at": None}
     if getattr(user, "is_authenticated", False):
         values["created_by"] = user
-    return services.create_object(user=user, model=Survey, data=values)
+    return services.create_object(actor=_actor(user), model=Survey, data=values)
 
 
 def update_survey(*, user: Any, survey: Survey, data: Mapping[str, Any]) -> Survey:
@@ -121,14 +129,14 @@ def update_survey(*, user: Any, survey: Survey, data: Mapping[str, Any]) -> Surv
         key in data and data[key] != getattr(survey, key) for key in ("edition", "unit_length_m")
     )
     with transaction.atomic():
-        survey = services.update_object(user=user, obj=survey, data=data)
+        survey = services.update_object(actor=_actor(user), obj=survey, data=data)
         if recompute and (survey.intervals.exists() or survey.units.exists()):
             rate_survey(user=user, survey=survey)
     return survey
 
 
 def delete_survey(*, user: Any, survey: Survey) -> None:
-    services.delete_object(user=user, obj=survey)
+    services.delete_object(actor=_actor(user), obj=survey)
 
 
 def approve_survey(*, user: Any, survey: Survey) -> Survey:
@@ -138,7 +146,7 @@ def approve_survey(*, user: Any, survey: Survey) -> Survey:
     if not survey.units.exists():
         raise ValidationError(_("This survey has no evaluation units yet: import data first."))
     return services.update_object(
-        user=user,
+        actor=_actor(user),
         obj=survey,
         data={"status": SurveyStatus.APPROVED, "approved_by": user, "approved_at": timezone.now()},
     )
@@ -149,7 +157,7 @@ def reopen_survey(*, user: Any, survey: Survey) -> Survey:
     if survey.status == SurveyStatus.DRAFT:
         return survey
     return services.update_object(
-        user=user,
+        actor=_actor(user),
         obj=survey,
         data={"status": SurveyStatus.DRAFT, "approved_by": None, "approved_at": None},
     )
@@ -167,7 +175,7 @@ def _audit_bulk(*, user: Any, survey: Survey, what: Mapping[str, Any]) -> None:
     """One audit row on the survey describing a bulk write of its child rows."""
     snapshot = audit.snapshot(survey)
     audit.record(
-        user=user,
+        actor=_actor(user),
         action=AuditAction.UPDATE,
         obj=survey,
         before=snapshot,
@@ -540,7 +548,7 @@ def create_distress(
         values.setdefault("reported_by", user)
     try:
         with transaction.atomic():
-            record = services.create_object(user=user, model=Distress, data=values)
+            record = services.create_object(actor=_actor(user), model=Distress, data=values)
     except IntegrityError:
         # Two copies of the same offline report raced: the first one won.
         if client_uuid:
@@ -568,11 +576,11 @@ def update_distress(*, user: Any, distress: Distress, data: Mapping[str, Any]) -
     )
     if "unit" not in values:
         values["unit"] = item.unit
-    return services.update_object(user=user, obj=distress, data=values)
+    return services.update_object(actor=_actor(user), obj=distress, data=values)
 
 
 def delete_distress(*, user: Any, distress: Distress) -> None:
-    services.delete_object(user=user, obj=distress)
+    services.delete_object(actor=_actor(user), obj=distress)
 
 
 def report_distress(*, user: Any, data: Mapping[str, Any]) -> tuple[Distress, bool]:
@@ -591,7 +599,7 @@ def report_distress(*, user: Any, data: Mapping[str, Any]) -> tuple[Distress, bo
         lon, lat = values.get("lon"), values.get("lat")
         if lon is None or lat is None:
             raise ValidationError({"lon": _("Give the GPS position, or the route and chainage.")})
-        found = locate_field_point(user=user, lon=lon, lat=lat, route=values.get("route"))
+        found = locate_field_point(actor=_actor(user), lon=lon, lat=lat, route=values.get("route"))
         values["route"] = found.route
         values["start_m"] = round(found.chainage_m, 1)
         values["end_m"] = None

@@ -28,6 +28,7 @@ from zhiyang.condition.imports import (
 )
 from zhiyang.condition.models import Survey
 from zhiyang.core import jobs
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import Job, User
 from zhiyang.core.roles import resource_of
 
@@ -52,7 +53,7 @@ def start_import(
 ) -> Job:
     """Queue an import of ``data`` into ``survey``; returns its job."""
     job = jobs.start_job(
-        user=user,
+        actor=SYSTEM if user is None else user,
         kind=IMPORT_JOB_KIND,
         resource=resource_of(Survey),
         object_id=survey.pk,

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from zhiyang.core import actors
 from zhiyang.core.roles import resource_of
 
 M = TypeVar("M", bound=models.Model)
@@ -40,10 +41,13 @@ class Scope:
 
 
 def scope_of(user: Any) -> Scope:
-    """The scope of ``user``: everything for superusers, their organisation's otherwise.
+    """The scope of ``user``: everything for superusers and the system (``SYSTEM``), their
+    organisation's otherwise.
 
     Cached on the user object, so one request computes it once.
     """
+    if actors.is_system(user):
+        return Scope(everything=True, district_ids=frozenset(), route_ids=frozenset())
     cached = getattr(user, "_zhiyang_scope", None)
     if cached is not None:
         return cached
@@ -81,10 +85,9 @@ def scope_contains(scope: Scope, obj: models.Model) -> bool:
 
 
 def may(user: Any, model: type[models.Model], action: str) -> bool:
-    """True if the user's role allows ``action`` on ``model`` at all (ignoring scope)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.may(resource_of(model), action))
+    """``actors.may`` for a model: the role allows ``action`` on it at all (ignoring scope);
+    the system may everything."""
+    return actors.may(user, resource_of(model), action)
 
 
 def restrict(queryset: models.QuerySet[M], user: Any, action: str = "view") -> models.QuerySet[M]:
@@ -152,5 +155,5 @@ def access_object(
 def require(request: Any, resource: str, action: str = "view") -> None:
     """For a page: 403 unless the user's role may ``action`` on ``resource`` at all (which
     rows then comes from ``restrict``/``access_object``)."""
-    if not request.user.may(resource, action):
+    if not actors.may(request.user, resource, action):
         raise PermissionDenied

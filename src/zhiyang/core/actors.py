@@ -9,12 +9,16 @@ that receives it refuses, so "nobody" can never be mistaken for "the system".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final, TypeAlias, final
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias, cast, final
+
+from django.core.exceptions import PermissionDenied
+
+from zhiyang.core.roles import resource_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from zhiyang.core.models import User
+    from zhiyang.core.models import Organisation, User
 
 
 @final
@@ -67,8 +71,40 @@ def may(actor: Actor | AnonymousUser, resource: str, action: str = "view") -> bo
     return bool(actor.may(resource, action))  # type: ignore[union-attr]
 
 
+def require(actor: Actor, resource: str | type, action: str, message: str = "") -> None:
+    """Refuse (``PermissionDenied`` with ``message``) unless ``may(actor, resource, action)``;
+    ``resource`` is a matrix name or a model class. The check at the top of a service."""
+    name = resource if isinstance(resource, str) else resource_of(resource)
+    if not may(actor, name, action):
+        raise PermissionDenied(message or None)
+
+
 def audit_user(actor: Actor | None) -> User | None:
-    """The user to store on an audit row (``None`` for the system)."""
+    """The user to store on an audit row or a ``…_by`` field (``None`` for the system)."""
     if actor is SYSTEM or actor is None:
         return None
     return actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[return-value]
+
+
+def organisation_of(actor: Actor) -> Organisation | None:
+    """The actor's organisation (``None`` for the system and for users without one)."""
+    if actor is SYSTEM:
+        return None
+    return cast("User", actor).organisation
+
+
+class _SignedIn(Protocol):
+    @property
+    def user(self) -> Any: ...
+
+
+def user_of(request: _SignedIn) -> User:
+    """The signed-in user of a page or API request, as the actor of the writes it asks for.
+
+    The login middleware (pages) and DRF's authentication (API) let no anonymous request
+    reach a view that writes; this says so to the type checker and refuses if one did.
+    """
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    return cast("User", user)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyang.core import audit
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.choices import AuditAction
 from zhiyang.core.models import AuditLog, Organisation, User
 
@@ -36,7 +37,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             super().save_related(request, form, formsets, change)
             obj, before, was_change = self._pending
             audit.record(
-                user=request.user,
+                actor=user_of(request),
                 action=AuditAction.UPDATE if was_change else AuditAction.CREATE,
                 obj=obj,
                 before=before,
@@ -46,7 +47,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
             audit.record(
-                user=request.user,
+                actor=user_of(request),
                 action=AuditAction.DELETE,
                 obj=obj,
                 before=audit.snapshot(obj),

@@ -9,7 +9,7 @@ from django.core.serializers import serialize
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from zhiyang.core.actors import audit_user, is_system
+from zhiyang.core.actors import Actor, audit_user, is_system
 from zhiyang.core.choices import AuditAction
 from zhiyang.core.models import AuditLog
 from zhiyang.core.roles import resource_of
@@ -30,7 +30,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 
 def record(
     *,
-    user: Any,
+    actor: Actor,
     action: AuditAction | str,
     obj: models.Model,
     before: dict[str, Any] | None,
@@ -38,11 +38,11 @@ def record(
 ) -> AuditLog:
     """Write one audit row; call it inside the transaction that made the change.
 
-    ``user`` is the actor (a User, or ``core.actors.SYSTEM``, logged as "system")."""
-    actor = audit_user(user)
+    ``actor`` is a User, or ``core.actors.SYSTEM`` (logged as "system")."""
+    user = audit_user(actor)
     return AuditLog.objects.create(
-        user=actor,
-        username=actor.get_username() if actor else ("system" if is_system(user) else ""),
+        user=user,
+        username=user.get_username() if user else ("system" if is_system(actor) else ""),
         action=action,
         resource=resource_of(type(obj)),
         object_id=str(obj.pk),

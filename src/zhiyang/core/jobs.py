@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import Actor, audit_user
 from zhiyang.core.models import Job
 
 logger = logging.getLogger(__name__)
@@ -38,13 +39,12 @@ MAX_ERRORS = 500
 
 
 def start_job(
-    *, user: Any, kind: str, resource: str = "", object_id: Any = "", message: str = ""
+    *, actor: Actor, kind: str, resource: str = "", object_id: Any = "", message: str = ""
 ) -> Job:
-    """A new queued job owned by ``user`` (None = the system)."""
-    creator = user if getattr(user, "is_authenticated", False) else None
+    """A new queued job started by ``actor`` (a user, or ``SYSTEM``: no owner)."""
     return Job.objects.create(
         kind=kind,
-        created_by=creator,
+        created_by=audit_user(actor),
         resource=resource,
         object_id=str(object_id or ""),
         message=message[:500],

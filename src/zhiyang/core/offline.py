@@ -40,6 +40,7 @@ from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import Actor
 from zhiyang.core.forms import add_service_errors
 
 # The header offline.js sends with every re-post (besides Accept), so a view or a log can tell
@@ -47,7 +48,7 @@ from zhiyang.core.forms import add_service_errors
 REPLAY_HEADER = "X-Zhiyang-Offline"
 
 
-def previous_submission(model: Any, user: Any, client_uuid: Any) -> Any:
+def previous_submission(model: Any, actor: Actor, client_uuid: Any) -> Any:
     """The record an earlier post with ``client_uuid`` created, or None.
 
     This is what makes the create services idempotent for retries from the phone's outbox.
@@ -61,7 +62,7 @@ def previous_submission(model: Any, user: Any, client_uuid: Any) -> Any:
     existing = model.objects.filter(client_uuid=key).first()
     if existing is None:
         return None
-    if user is not None and not restrict(model.objects.filter(pk=existing.pk), user).exists():
+    if not restrict(model.objects.filter(pk=existing.pk), actor).exists():
         raise ValidationError({"client_uuid": _("This client id is already used.")})
     return existing
 

@@ -38,14 +38,25 @@ def matrix() -> dict[str, dict[str, frozenset[str]]]:
     return result
 
 
+@cache
+def explicit_resources() -> frozenset[str]:
+    """Pseudo-resources (``works.approval``) granted only by their own entry in the matrix."""
+    raw = tomllib.loads(
+        resources.files("zhiyang.core").joinpath("data/permissions.toml").read_text()
+    )
+    return frozenset(raw.get("explicit", ()))
+
+
 def allows(role: str, resource: str, action: str) -> bool:
-    """True if ``role`` may do ``action`` on ``resource`` ("app_label.model_name")."""
+    """True if ``role`` may do ``action`` on ``resource`` ("app_label.model_name").
+
+    A pseudo-resource of ``explicit_resources()`` is granted only by its own entry."""
     grants = matrix().get(role, {})
     app_label = resource.split(".", 1)[0]
-    for pattern in (resource, f"{app_label}.*", "*"):
-        if action in grants.get(pattern, frozenset()):
-            return True
-    return False
+    patterns = (
+        (resource,) if resource in explicit_resources() else (resource, f"{app_label}.*", "*")
+    )
+    return any(action in grants.get(pattern, frozenset()) for pattern in patterns)
 
 
 def resource_of(model: type) -> str:

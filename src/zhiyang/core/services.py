@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from zhiyang.core import audit
 from zhiyang.core.access import in_scope
-from zhiyang.core.actors import is_system
+from zhiyang.core.actors import Actor, is_system
 from zhiyang.core.choices import AuditAction
 
 M = TypeVar("M", bound=models.Model)
@@ -33,19 +33,17 @@ def _assign(obj: models.Model, data: Mapping[str, Any]) -> dict[str, Any]:
     return many
 
 
-def ensure_in_scope(*, user: Any, obj: models.Model, action: str) -> None:
-    """Refuse a write that would leave ``obj`` outside the user's scope (rolls back).
+def ensure_in_scope(*, actor: Actor, obj: models.Model, action: str) -> None:
+    """Refuse a write that would leave ``obj`` outside the actor's scope (rolls back).
 
-    ``user`` is the actor: ``core.actors.SYSTEM`` (commands, imports run by an operator) is
-    never refused. ``None`` is still read as the system here until every caller passes
-    ``SYSTEM`` (issue 15).
-    """
-    if user is not None and not is_system(user) and not in_scope(user, obj, action):
+    ``core.actors.SYSTEM`` (demo, commands, jobs, imports run by an operator) is never
+    refused."""
+    if not is_system(actor) and not in_scope(actor, obj, action):
         raise ValidationError(_("This change would put the object outside your scope."))
 
 
 def create_object(
-    *, user: Any, model: type[M], data: Mapping[str, Any], check_scope: bool = True
+    *, actor: Actor, model: type[M], data: Mapping[str, Any], check_scope: bool = True
 ) -> M:
     """Create, validate and save a ``model`` from ``data``; audited.
 
@@ -60,14 +58,14 @@ def create_object(
         for name, value in many.items():
             getattr(obj, name).set(value)
         if check_scope:
-            ensure_in_scope(user=user, obj=obj, action="add")
+            ensure_in_scope(actor=actor, obj=obj, action="add")
         audit.record(
-            user=user, action=AuditAction.CREATE, obj=obj, before=None, after=audit.snapshot(obj)
+            actor=actor, action=AuditAction.CREATE, obj=obj, before=None, after=audit.snapshot(obj)
         )
     return obj
 
 
-def update_object(*, user: Any, obj: M, data: Mapping[str, Any], check_scope: bool = True) -> M:
+def update_object(*, actor: Actor, obj: M, data: Mapping[str, Any], check_scope: bool = True) -> M:
     """Apply ``data`` to ``obj``, validate and save; audited with before and after."""
     with transaction.atomic():
         before = audit.snapshot(obj)
@@ -77,16 +75,18 @@ def update_object(*, user: Any, obj: M, data: Mapping[str, Any], check_scope: bo
         for name, value in many.items():
             getattr(obj, name).set(value)
         if check_scope:
-            ensure_in_scope(user=user, obj=obj, action="change")
+            ensure_in_scope(actor=actor, obj=obj, action="change")
         after = audit.snapshot(obj)
         if after != before:
-            audit.record(user=user, action=AuditAction.UPDATE, obj=obj, before=before, after=after)
+            audit.record(
+                actor=actor, action=AuditAction.UPDATE, obj=obj, before=before, after=after
+            )
     return obj
 
 
-def delete_object(*, user: Any, obj: models.Model) -> None:
+def delete_object(*, actor: Actor, obj: models.Model) -> None:
     """Delete ``obj``; audited with its last state."""
     with transaction.atomic():
         before = audit.snapshot(obj)
-        audit.record(user=user, action=AuditAction.DELETE, obj=obj, before=before, after=None)
+        audit.record(actor=actor, action=AuditAction.DELETE, obj=obj, before=before, after=None)
         obj.delete()

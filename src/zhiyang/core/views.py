@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 import zhiyang
-from zhiyang.core import roles
+from zhiyang.core import actors, roles
 from zhiyang.core.access import restrict
 from zhiyang.core.choices import Action, Role
 from zhiyang.core.filters import AuditLogFilter
@@ -55,7 +55,7 @@ def health(request: HttpRequest) -> JsonResponse:
 
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit trail, filterable, for roles granted ``core.auditlog``."""
-    if not request.user.may("core.auditlog", "view"):  # type: ignore[union-attr]
+    if not actors.may(request.user, "core.auditlog", "view"):  # type: ignore[union-attr]
         raise PermissionDenied
     queryset = restrict(AuditLog.objects.select_related("user"), request.user, "view")
     filterset = AuditLogFilter(request.GET, queryset=queryset)
@@ -69,7 +69,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 def permission_matrix(request: HttpRequest) -> HttpResponse:
     """The permission matrix as a table: which role may do what (for user administrators)."""
-    if not request.user.may("core.user", "view"):  # type: ignore[union-attr]
+    if not actors.may(request.user, "core.user", "view"):  # type: ignore[union-attr]
         raise PermissionDenied
     resources = sorted({res for grants in roles.matrix().values() for res in grants})
     rows = [

@@ -2,7 +2,7 @@
 
 Everything here is idempotent: running it again changes nothing and duplicates nothing, except
 that demo users get their password reset to the demo password. Writes go through the audited
-services with ``user=None`` (the system).
+services with ``actor=SYSTEM`` (core.actors).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.choices import Role
 from zhiyang.core.models import Organisation, User
 from zhiyang.core.services import create_object, update_object
@@ -102,7 +103,7 @@ def load_network(*, path: Path | None = None) -> Any:
     """Import the reference network (districts and routes upserted, sections replaced)."""
     from zhiyang.network.importexport import import_network_file
 
-    return import_network_file(path or network_file(), user=None)
+    return import_network_file(path or network_file(), actor=SYSTEM)
 
 
 def _ensure_organisation(
@@ -115,14 +116,14 @@ def _ensure_organisation(
     }
     org = Organisation.objects.filter(code=code).first()
     if org is None:
-        return create_object(user=None, model=Organisation, data={"code": code, **data})
+        return create_object(actor=SYSTEM, model=Organisation, data={"code": code, **data})
     current = {d.pk for d in org.districts.all()}
     if (
         org.name != name
         or org.whole_network != whole_network
         or current != {d.pk for d in districts}
     ):
-        org = update_object(user=None, obj=org, data=data)
+        org = update_object(actor=SYSTEM, obj=org, data=data)
     return org
 
 
@@ -132,10 +133,10 @@ def _ensure_user(*, username: str, role: str, organisation: Organisation, passwo
     user = User.objects.filter(username=username).first()
     if user is None:
         data.update(username=username, password=make_password(password))
-        return create_object(user=None, model=User, data=data)
+        return create_object(actor=SYSTEM, model=User, data=data)
     if not user.check_password(password):
         data["password"] = make_password(password)
-    return update_object(user=None, obj=user, data=data)  # audited only if something changed
+    return update_object(actor=SYSTEM, obj=user, data=data)  # audited only if something changed
 
 
 def load_demo(*, password: str | None = None, network_path: Path | None = None) -> DemoSummary:

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from zhiyang.core.actors import user_of
 from zhiyang.core.admin import AuditedAdmin
 from zhiyang.fleet import services
 from zhiyang.fleet.models import (
@@ -77,14 +78,16 @@ class TelematicsSourceAdmin(AuditedAdmin):
         auth = form.cleaned_data.get("auth_value") or None
         data = {k: v for k, v in form.cleaned_data.items() if k != "auth_value"}
         source = obj if change else None
-        saved = services.save_source(user=request.user, data=data, source=source, auth_value=auth)
+        saved = services.save_source(
+            actor=user_of(request), data=data, source=source, auth_value=auth
+        )
         obj.pk = saved.pk
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         pass  # no many-to-many fields; the service wrote the audit row
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        services.delete_source(user=request.user, source=obj)
+        services.delete_source(actor=user_of(request), source=obj)
 
 
 @admin.register(TelematicsSnapshot)

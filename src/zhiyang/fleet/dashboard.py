@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhiyang.core import actors
 from zhiyang.core.access import restrict
 from zhiyang.fleet.choices import ServiceState
 from zhiyang.fleet.models import Equipment, ServiceInterval
@@ -17,7 +18,7 @@ from zhiyang.web.tiles import Tile
 
 def tiles(user: Any) -> list[Tile]:
     result = []
-    if user.may("fleet.equipment", "view"):
+    if actors.may(user, "fleet.equipment", "view"):
         machines = restrict(Equipment.objects.all(), user)
         result.append(
             Tile(
@@ -27,7 +28,7 @@ def tiles(user: Any) -> list[Tile]:
                 url=reverse("fleet:equipment-list"),
             )
         )
-    if user.may("fleet.serviceinterval", "view"):
+    if actors.may(user, "fleet.serviceinterval", "view"):
         due = due_services(restrict(ServiceInterval.objects.all(), user), only_due=True)
         overdue = sum(1 for row in due if row.state == ServiceState.OVERDUE)
         result.append(

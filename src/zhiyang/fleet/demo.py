@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.services import create_object
 from zhiyang.fleet import services
 from zhiyang.fleet.choices import EquipmentType as T
@@ -347,7 +348,7 @@ def _ensure_machines(organisation: Any, rows: list[tuple[Any, ...]]) -> dict[str
         if machine is None:
             serial, pin = _serial(code, make)
             machine = services.create_equipment(
-                user=None,
+                actor=SYSTEM,
                 data={
                     "organisation": organisation,
                     "code": code,
@@ -456,7 +457,7 @@ def load_demo_data(*, context: Any) -> str:
         if mine:
             result = services.write_readings(
                 mine,
-                user=None,
+                actor=SYSTEM,
                 organisation=organisation,
                 origin=ImportOrigin.DEMO,
                 filename="demo",
@@ -490,7 +491,7 @@ def _ensure_assignments(
         route = routes.get(row[9])
         chainage = row[10]
         create_object(
-            user=None,
+            actor=SYSTEM,
             model=EquipmentAssignment,
             data={
                 "equipment": machine,
@@ -519,7 +520,7 @@ def _ensure_intervals(machines: dict[str, Equipment], today: date) -> None:
         since = {"PV-01": 262.0, "SR-01": 236.0}.get(code, 60.0 + (sum(map(ord, code)) % 120))
         if (code, "发动机机油及滤芯") not in have:
             services.save_interval(
-                user=None,
+                actor=SYSTEM,
                 data={
                     "equipment": machine,
                     "name": "发动机机油及滤芯",
@@ -531,7 +532,7 @@ def _ensure_intervals(machines: dict[str, Equipment], today: date) -> None:
         if machine.plate and (code, "年度安全检验") not in have:
             days_ago = 360 if code == "TR-02" else 120 + (sum(map(ord, code)) % 150)
             services.save_interval(
-                user=None,
+                actor=SYSTEM,
                 data={
                     "equipment": machine,
                     "name": "年度安全检验",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.fleet.models import TelematicsSource
 from zhiyang.fleet.telematics.poller import PollError, poll_source
 
@@ -21,7 +22,7 @@ def poll_sources(source_id: int | None = None) -> dict[str, str]:
     outcome: dict[str, str] = {}
     for source in sources.select_related("organisation"):
         try:
-            result = poll_source(source)
+            result = poll_source(source, actor=SYSTEM)
         except PollError as exc:
             outcome[source.name] = f"error: {exc}"
         else:

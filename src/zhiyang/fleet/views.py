@@ -15,7 +15,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhiyang.core import actors
 from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.pagination import page_of
 from zhiyang.fleet import services
 from zhiyang.fleet.choices import TYPE_COLOURS, EquipmentType, ServiceState
@@ -66,7 +68,7 @@ def equipment_list(request: HttpRequest) -> HttpResponse:
     filterset = EquipmentFilter(request.GET, queryset=machines, request=request)
     page = page_of(request, filterset.qs.order_by("code"))
     rows = list(page.object_list)
-    can_services = request.user.may("fleet.serviceinterval", "view")  # type: ignore[union-attr]
+    can_services = actors.may(request.user, "fleet.serviceinterval", "view")
     worst = _worst_states(rows, request.user) if can_services else {}
     context = {
         "filter": filterset,
@@ -140,7 +142,7 @@ def _detail_context(
     today = timezone.localdate()
     start = today - timedelta(days=29)
     usage = services.utilisation([machine], start=start, end=today)[0]
-    can_record = user.may("fleet.servicerecord", "add")  # type: ignore[union-attr]
+    can_record = actors.may(user, "fleet.servicerecord", "add")
     if form is None and can_record:
         form = ServiceRecordForm(equipment=machine, initial={"date": today})
     return {
@@ -181,7 +183,7 @@ def service_record_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = {**form.cleaned_data, "equipment": machine}
         try:
-            services.record_service(user=request.user, data=data)
+            services.record_service(actor=user_of(request), data=data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -275,7 +277,7 @@ def telematics_import(request: HttpRequest) -> HttpResponse:
             try:
                 result = services.import_document(
                     upload.read(),
-                    user=request.user,
+                    actor=user_of(request),
                     organisation=request.user.organisation,  # type: ignore[union-attr]
                     filename=upload.name or "",
                     content_type=getattr(upload, "content_type", "") or "",
@@ -300,7 +302,7 @@ def telematics_import(request: HttpRequest) -> HttpResponse:
             "summary_rows": result.labelled() if result else None,
             "unknown": result.unknown if result else [],
             "sources": restrict(TelematicsSource.objects.all(), request.user, "view"),
-            "can_poll": request.user.may("fleet.telematicssource", "change"),  # type: ignore[union-attr]
+            "can_poll": actors.may(request.user, "fleet.telematicssource", "change"),  # type: ignore[union-attr]
         },
     )
 

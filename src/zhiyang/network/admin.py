@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from zhiyang.core.actors import user_of
 from zhiyang.core.admin import AuditedAdmin
 from zhiyang.network import services
 from zhiyang.network.forms import RouteAdminForm
@@ -44,7 +45,7 @@ class RouteAdmin(AuditedAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if change and {"geometry", "start_m", "end_m"} & set(form.changed_data):
-            services.rederive_sections(user=request.user, route=form.instance)
+            services.rederive_sections(actor=user_of(request), route=form.instance)
 
 
 @admin.register(Section)

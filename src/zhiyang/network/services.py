@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from zhiyang.core import audit, services
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import Actor
 from zhiyang.core.choices import AuditAction
 from zhiyang.network import linref
 from zhiyang.network.models import CHAINAGE_TOLERANCE_M, District, Route, Section
@@ -59,16 +60,16 @@ def section_geometry(route: Route, start_m: float, end_m: float) -> dict[str, An
 # --- Districts -----------------------------------------------------------------------------
 
 
-def create_district(*, user: Any, data: Mapping[str, Any]) -> District:
-    return services.create_object(user=user, model=District, data=data)
+def create_district(*, actor: Actor, data: Mapping[str, Any]) -> District:
+    return services.create_object(actor=actor, model=District, data=data)
 
 
-def update_district(*, user: Any, district: District, data: Mapping[str, Any]) -> District:
-    return services.update_object(user=user, obj=district, data=data)
+def update_district(*, actor: Actor, district: District, data: Mapping[str, Any]) -> District:
+    return services.update_object(actor=actor, obj=district, data=data)
 
 
-def delete_district(*, user: Any, district: District) -> None:
-    services.delete_object(user=user, obj=district)
+def delete_district(*, actor: Actor, district: District) -> None:
+    services.delete_object(actor=actor, obj=district)
 
 
 # --- Routes --------------------------------------------------------------------------------
@@ -81,12 +82,12 @@ def _route_data(data: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def create_route(*, user: Any, data: Mapping[str, Any]) -> Route:
+def create_route(*, actor: Actor, data: Mapping[str, Any]) -> Route:
     """Create a route (geometry validated); audited."""
-    return services.create_object(user=user, model=Route, data=_route_data(data))
+    return services.create_object(actor=actor, model=Route, data=_route_data(data))
 
 
-def update_route(*, user: Any, route: Route, data: Mapping[str, Any]) -> Route:
+def update_route(*, actor: Actor, route: Route, data: Mapping[str, Any]) -> Route:
     """Update a route; when its geometry or range changes, its sections are re-derived.
 
     Refused when the new range would leave one of its sections outside it.
@@ -94,7 +95,7 @@ def update_route(*, user: Any, route: Route, data: Mapping[str, Any]) -> Route:
     with transaction.atomic():
         clean = _route_data(data)
         shape_before = tuple(getattr(route, name) for name in ROUTE_SHAPE_FIELDS)
-        route = services.update_object(user=user, obj=route, data=clean)
+        route = services.update_object(actor=actor, obj=route, data=clean)
         shape_after = tuple(getattr(route, name) for name in ROUTE_SHAPE_FIELDS)
         if shape_after != shape_before:
             outside = route.sections.exclude(
@@ -105,11 +106,11 @@ def update_route(*, user: Any, route: Route, data: Mapping[str, Any]) -> Route:
                 raise ValidationError(
                     {"end_m": _("Some sections of this route would lie outside its new range.")}
                 )
-            rederive_sections(user=user, route=route)
+            rederive_sections(actor=actor, route=route)
     return route
 
 
-def rederive_sections(*, user: Any, route: Route) -> int:
+def rederive_sections(*, actor: Actor, route: Route) -> int:
     """Recompute the geometry of every section of ``route``; audited; returns how many changed.
 
     Runs as part of a route change, so sections outside the user's own scope follow the
@@ -126,7 +127,7 @@ def rederive_sections(*, user: Any, route: Route) -> int:
             section.geometry = geometry
             section.save(update_fields=["geometry"])
             audit.record(
-                user=user,
+                actor=actor,
                 action=AuditAction.UPDATE,
                 obj=section,
                 before=before,
@@ -136,12 +137,12 @@ def rederive_sections(*, user: Any, route: Route) -> int:
     return changed
 
 
-def delete_route(*, user: Any, route: Route) -> None:
+def delete_route(*, actor: Actor, route: Route) -> None:
     """Delete a route and (cascading) its sections; each deletion audited."""
     with transaction.atomic():
         for section in route.sections.all():
-            services.delete_object(user=user, obj=section)
-        services.delete_object(user=user, obj=route)
+            services.delete_object(actor=actor, obj=section)
+        services.delete_object(actor=actor, obj=route)
 
 
 # --- Sections ------------------------------------------------------------------------------
@@ -157,18 +158,20 @@ def _section_data(data: Mapping[str, Any], current: Section | None = None) -> di
     return clean
 
 
-def create_section(*, user: Any, data: Mapping[str, Any]) -> Section:
+def create_section(*, actor: Actor, data: Mapping[str, Any]) -> Section:
     """Create a section with its geometry derived from the route; audited."""
-    return services.create_object(user=user, model=Section, data=_section_data(data))
+    return services.create_object(actor=actor, model=Section, data=_section_data(data))
 
 
-def update_section(*, user: Any, section: Section, data: Mapping[str, Any]) -> Section:
+def update_section(*, actor: Actor, section: Section, data: Mapping[str, Any]) -> Section:
     """Update a section (geometry re-derived); audited."""
-    return services.update_object(user=user, obj=section, data=_section_data(data, current=section))
+    return services.update_object(
+        actor=actor, obj=section, data=_section_data(data, current=section)
+    )
 
 
-def delete_section(*, user: Any, section: Section) -> None:
-    services.delete_object(user=user, obj=section)
+def delete_section(*, actor: Actor, section: Section) -> None:
+    services.delete_object(actor=actor, obj=section)
 
 
 def district_at(route: Route, chainage_m: float) -> District | None:
@@ -200,7 +203,7 @@ class NotNearAnyRoute(ValidationError):
 
 def locate_field_point(
     *,
-    user: Any,
+    actor: Actor,
     lon: float,
     lat: float,
     route: Route | None = None,
@@ -208,10 +211,8 @@ def locate_field_point(
 ) -> linref.Location:
     """Where a phone's GPS point lies on the network: the nearest route in the user's scope
     (or ``route``) and its chainage; ``NotNearAnyRoute`` (a field error on ``lon``) when no
-    route is within ``tolerance_m``. ``user=None`` is the system (every route)."""
-    routes = Route.objects.filter(geometry__isnull=False)
-    if user is not None:
-        routes = restrict(routes, user, "view")
+    route is within ``tolerance_m``. The system sees every route."""
+    routes = restrict(Route.objects.filter(geometry__isnull=False), actor, "view")
     if route is not None:
         routes = routes.filter(pk=route.pk)
     found = linref.locate(lon, lat, routes, max_distance_m=tolerance_m)

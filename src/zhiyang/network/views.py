@@ -14,7 +14,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhiyang.core import actors
 from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.pagination import page_of
 from zhiyang.network import importexport
 from zhiyang.network.api.views import export_response, template_response
@@ -62,7 +64,7 @@ def route_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "total_routes": totals["routes"],
         "total_km": (totals["length_m"] or 0.0) / 1000.0,
-        "can_import": request.user.may("network.section", "add"),  # type: ignore[union-attr]
+        "can_import": actors.may(request.user, "network.section", "add"),  # type: ignore[union-attr]
     }
     return render(request, "network/route_list.html", context)
 
@@ -107,7 +109,7 @@ def network_import(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 result = importexport.import_network_data(
-                    upload.read(), filename=upload.name, user=request.user
+                    upload.read(), filename=upload.name, actor=user_of(request)
                 )
             except importexport.ImportValidationError as exc:
                 errors = exc.errors
@@ -155,7 +157,7 @@ def locate_point(request: HttpRequest) -> JsonResponse:
     except (KeyError, ValueError):
         return JsonResponse({"error": _("Give lon and lat in degrees.")}, status=400)
     try:
-        found = locate_field_point(user=request.user, lon=lon, lat=lat)
+        found = locate_field_point(actor=user_of(request), lon=lon, lat=lat)
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=404)
     return JsonResponse(

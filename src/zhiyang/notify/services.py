@@ -108,9 +108,9 @@ def save_channel(
         obj.updated_at = timezone.now()
         obj.full_clean()
         obj.save()
-        ensure_in_scope(user=actor, obj=obj, action="change" if channel else "add")
+        ensure_in_scope(actor=actor, obj=obj, action="change" if channel else "add")
         audit.record(
-            user=actor,
+            actor=actor,
             action=AuditAction.UPDATE if channel else AuditAction.CREATE,
             obj=obj,
             before=before,
@@ -123,7 +123,7 @@ def delete_channel(*, actor: Actor, channel: Channel) -> None:
     _require(actor, "notify.channel", "delete")
     with transaction.atomic():
         audit.record(
-            user=actor,
+            actor=actor,
             action=AuditAction.DELETE,
             obj=channel,
             before=audit.snapshot(channel),
@@ -201,7 +201,7 @@ def save_preferences(
             s.kind: {"channels": s.channels, "digest": s.digest}
             for s in Subscription.objects.filter(user=user)
         }
-        audit.record(user=actor, action=AuditAction.UPDATE, obj=pref, before=before, after=after)
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=pref, before=before, after=after)
     return pref
 
 
@@ -214,7 +214,7 @@ def reset_subscription(*, actor: Actor, user: Any, kind: str) -> None:
         deleted, _rows = Subscription.objects.filter(user=user, kind=kind).delete()
         if deleted:
             audit.record(
-                user=actor,
+                actor=actor,
                 action=AuditAction.UPDATE,
                 obj=pref,
                 before={"subscription": kind},
@@ -257,7 +257,7 @@ def retry_failed(*, actor: Actor, delivery: Delivery) -> Delivery:
         )
         delivery.refresh_from_db()
         audit.record(
-            user=actor,
+            actor=actor,
             action=AuditAction.UPDATE,
             obj=delivery,
             before=before,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhiyang.core import actors
 from zhiyang.core.access import restrict
 from zhiyang.people.choices import AlertLevel
 from zhiyang.people.models import Certificate, CheckIn
@@ -19,7 +20,7 @@ from zhiyang.web.tiles import Tile
 def tiles(user: Any) -> list[Tile]:
     today = timezone.localdate()
     result = []
-    if user.may("people.checkin", "view"):
+    if actors.may(user, "people.checkin", "view"):
         checkins = restrict(CheckIn.objects.filter(date=today), user)
         outside = checkins.filter(inside_geofence=False).count()
         result.append(
@@ -32,7 +33,7 @@ def tiles(user: Any) -> list[Tile]:
                 tone="warn" if outside else "",
             )
         )
-    if user.may("people.certificate", "view"):
+    if actors.may(user, "people.certificate", "view"):
         alerts = certificate_alerts(restrict(Certificate.objects.all(), user), today=today)
         expired = sum(1 for a in alerts if a.level == AlertLevel.EXPIRED)
         result.append(

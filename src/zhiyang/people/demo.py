@@ -4,7 +4,7 @@ the safety demo has an active work zone — today's check-ins inside and outside
 
 Idempotent (workers by ID number, crews by name, briefings by crew, day and topic, check-ins
 by a deterministic client id), deterministic (a seeded random for ID numbers), written through
-the services with ``user=None``. Dates are relative to the day it is loaded, so the expiry
+the services with ``actor=SYSTEM``. Dates are relative to the day it is loaded, so the expiry
 alerts always show.
 """
 
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiyang.core import crypto
+from zhiyang.core.actors import SYSTEM
 from zhiyang.people import services
 from zhiyang.people.choices import TrainingLevel
 from zhiyang.people.models import (
@@ -141,7 +142,7 @@ def _ensure_workers(orgs: dict[str, Any], today: dt.date) -> tuple[dict[str, Wor
         ).first()
         if worker is None:
             worker = services.create_worker(
-                user=None,
+                actor=SYSTEM,
                 data={
                     "organisation": org,
                     "name": name,
@@ -190,7 +191,7 @@ def _ensure_crews(orgs: dict[str, Any], workers: dict[str, Worker], today: dt.da
         crew = Crew.objects.filter(organisation=orgs[org_key], name=name).first()
         if crew is None:
             crew = services.create_crew(
-                user=None,
+                actor=SYSTEM,
                 data={
                     "organisation": orgs[org_key],
                     "name": name,
@@ -211,7 +212,7 @@ def _ensure_briefings(crews: list[Crew], zone: Any, today: dt.date) -> int:
             continue
         zone_here = zone if zone is not None and crew.name == "路面养护一班" else None
         services.create_briefing(
-            user=None,
+            actor=SYSTEM,
             data={
                 "date": today,
                 "crew": crew,
@@ -247,7 +248,7 @@ def _check_ins(crew: Crew, zone: Any, today: dt.date) -> int:
         when = local.replace(hour=7, minute=30 + n, second=0, microsecond=0)
         try:
             result = services.check_in(
-                user=None,
+                actor=SYSTEM,
                 worker=member,
                 work_zone=zone,
                 lon=lon + (0.0 if not outside else 0.012),
@@ -271,7 +272,7 @@ def load_demo_data(*, context: Any) -> str:
         leader = workers["王建国"]
         if account is not None and leader.user_id != account.pk:
             Worker.objects.filter(user=account).exclude(pk=leader.pk).update(user=None)
-            services.update_worker(user=None, worker=leader, data={"user": account})
+            services.update_worker(actor=SYSTEM, worker=leader, data={"user": account})
         crews = _ensure_crews(orgs, workers, today)
         zone = _zone()
         _ensure_briefings(crews, zone, today)

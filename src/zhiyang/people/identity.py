@@ -10,18 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhiyang.core import roles
+from zhiyang.core import actors
 
 IDENTITY_RESOURCE = "people.identity"
 
 
 def may_see_identity(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    grants = roles.matrix().get(user.role, {})
-    return "view" in grants.get(IDENTITY_RESOURCE, frozenset())
+    return actors.may(user, IDENTITY_RESOURCE, "view")
 
 
 def display_id_number(user: Any, worker: Any) -> str:

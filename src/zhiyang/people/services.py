@@ -13,17 +13,20 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhiyang.core import actors
 from zhiyang.core import services as core_services
 from zhiyang.core.access import restrict, scope_of
-from zhiyang.core.models import Organisation
+from zhiyang.core.actors import Actor, audit_user, is_system, organisation_of
+from zhiyang.core.models import Organisation, User
 from zhiyang.notify import hooks as notify_hooks
 from zhiyang.people.choices import AlertLevel, CertificateType, TrainingLevel
 from zhiyang.people.models import (
@@ -179,25 +182,25 @@ def induction_status(records: Iterable[TrainingRecord]) -> InductionStatus:
 # Workers
 
 
-def _default_organisation(user: Any, data: Mapping[str, Any]) -> dict[str, Any]:
+def _default_organisation(actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
     values = dict(data)
-    if not values.get("organisation") and user is not None:
-        values["organisation"] = getattr(user, "organisation", None)
+    if not values.get("organisation"):
+        values["organisation"] = organisation_of(actor)
     return values
 
 
-def create_worker(*, user: Any, data: Mapping[str, Any]) -> Worker:
+def create_worker(*, actor: Actor, data: Mapping[str, Any]) -> Worker:
     return core_services.create_object(
-        user=user, model=Worker, data=_default_organisation(user, data)
+        actor=actor, model=Worker, data=_default_organisation(actor, data)
     )
 
 
-def update_worker(*, user: Any, worker: Worker, data: Mapping[str, Any]) -> Worker:
-    return core_services.update_object(user=user, obj=worker, data=data)
+def update_worker(*, actor: Actor, worker: Worker, data: Mapping[str, Any]) -> Worker:
+    return core_services.update_object(actor=actor, obj=worker, data=data)
 
 
-def delete_worker(*, user: Any, worker: Worker) -> None:
-    core_services.delete_object(user=user, obj=worker)
+def delete_worker(*, actor: Actor, worker: Worker) -> None:
+    core_services.delete_object(actor=actor, obj=worker)
 
 
 def find_worker_by_id_number(queryset: models.QuerySet[Worker], id_number: str) -> Worker | None:
@@ -244,19 +247,19 @@ def _check_crew(
     return values
 
 
-def create_crew(*, user: Any, data: Mapping[str, Any], today: dt.date | None = None) -> Crew:
-    values = _default_organisation(user, data)
+def create_crew(*, actor: Actor, data: Mapping[str, Any], today: dt.date | None = None) -> Crew:
+    values = _default_organisation(actor, data)
     values = _check_crew(
         data=values,
         organisation=values.get("organisation"),
         current=set(),
         day=today or timezone.localdate(),
     )
-    return core_services.create_object(user=user, model=Crew, data=values)
+    return core_services.create_object(actor=actor, model=Crew, data=values)
 
 
 def update_crew(
-    *, user: Any, crew: Crew, data: Mapping[str, Any], today: dt.date | None = None
+    *, actor: Actor, crew: Crew, data: Mapping[str, Any], today: dt.date | None = None
 ) -> Crew:
     values = dict(data)
     if "members" in values or values.get("leader") is not None:
@@ -268,12 +271,14 @@ def update_crew(
             current=set(crew.members.values_list("pk", flat=True)),
             day=today or timezone.localdate(),
         )
-    return core_services.update_object(user=user, obj=crew, data=values)
+    return core_services.update_object(actor=actor, obj=crew, data=values)
 
 
-def add_crew_member(*, user: Any, crew: Crew, worker: Worker, today: dt.date | None = None) -> Crew:
+def add_crew_member(
+    *, actor: Actor, crew: Crew, worker: Worker, today: dt.date | None = None
+) -> Crew:
     return update_crew(
-        user=user, crew=crew, data={"members": [*crew.members.all(), worker]}, today=today
+        actor=actor, crew=crew, data={"members": [*crew.members.all(), worker]}, today=today
     )
 
 
@@ -287,35 +292,38 @@ def _workzone_model() -> Any:
     return apps.get_model("safety", "WorkZone")
 
 
-def checkin_workers(user: Any) -> models.QuerySet[Worker]:
-    """The workers ``user`` may check in: anyone in scope for those who manage workers,
-    otherwise themselves (their linked worker) and the members of crews they lead."""
+def checkin_workers(actor: Actor | AnonymousUser) -> models.QuerySet[Worker]:
+    """The workers ``actor`` may check in: anyone in scope for those who manage workers (and
+    the system), otherwise themselves (their linked worker) and the members of crews they
+    lead."""
     active = Worker.objects.filter(active=True)
-    if user.may("people.worker", "change"):
-        return restrict(active, user, "view")
-    own = Worker.objects.filter(user=user).first() if user.is_authenticated else None
+    if actors.may(actor, "people.worker", "change"):
+        return restrict(active, actor, "view")
+    if is_system(actor) or not actor.is_authenticated:
+        return Worker.objects.none()
+    own = Worker.objects.filter(user=cast(User, actor)).first()
     if own is None:
         return Worker.objects.none()
     crew_members = Q(crews__leader=own, crews__organisation=own.organisation)
     return active.filter(Q(pk=own.pk) | crew_members).distinct()
 
 
-def zones_in_scope(user: Any) -> models.QuerySet[Any]:
+def zones_in_scope(actor: Actor | AnonymousUser) -> models.QuerySet[Any]:
     """Work zones (any status) in the user's network scope.
 
     Checking in and briefing crews imply knowing the zones one works at, even for roles
     without ``safety.workzone`` view (workers); the network scope still applies.
     """
     model = _workzone_model()
-    scope = scope_of(user)
+    scope = scope_of(actor)
     if scope.everything:
         return model.objects.all()
     return model.objects.filter(model.scope_q(scope)).distinct()
 
 
-def checkin_zones(user: Any) -> models.QuerySet[Any]:
+def checkin_zones(actor: Actor | AnonymousUser) -> models.QuerySet[Any]:
     """Active work zones in the user's network scope: where one can check in today."""
-    return zones_in_scope(user).filter(status="active")
+    return zones_in_scope(actor).filter(status="active")
 
 
 def zones_by_distance(
@@ -340,7 +348,7 @@ class CheckInResult:
 
 def check_in(
     *,
-    user: Any,
+    actor: Actor,
     worker: Worker,
     work_zone: Any,
     lon: float,
@@ -364,7 +372,7 @@ def check_in(
                     {"client_uuid": [_("This client id was already used for another check-in.")]}
                 )
             return CheckInResult(previous, created=False)
-    if user is not None and not checkin_workers(user).filter(pk=worker.pk).exists():
+    if not checkin_workers(actor).filter(pk=worker.pk).exists():
         raise ValidationError({"worker": [_("You may not check in this worker.")]})
     if work_zone.status != "active":
         raise ValidationError({"work_zone": [_("This work zone is not active.")]})
@@ -395,10 +403,10 @@ def check_in(
         "inside_geofence": inside,
         "distance_m": distance,
         "client_uuid": client_uuid or None,
-        "recorded_by": user if getattr(user, "is_authenticated", False) else None,
+        "recorded_by": audit_user(actor),
     }
     try:
-        checkin = core_services.create_object(user=user, model=CheckIn, data=data)
+        checkin = core_services.create_object(actor=actor, model=CheckIn, data=data)
     except IntegrityError:
         # Two identical requests racing: the other one won; answer like a retry.
         existing = CheckIn.objects.filter(client_uuid=client_uuid).first() if client_uuid else None
@@ -431,13 +439,13 @@ def _check_briefing(data: Mapping[str, Any], crew: Crew | None) -> None:
         raise ValidationError(errors)
 
 
-def create_briefing(*, user: Any, data: Mapping[str, Any]) -> Briefing:
+def create_briefing(*, actor: Actor, data: Mapping[str, Any]) -> Briefing:
     _check_briefing(data, data.get("crew"))
     with transaction.atomic():
-        return core_services.create_object(user=user, model=Briefing, data=data)
+        return core_services.create_object(actor=actor, model=Briefing, data=data)
 
 
-def update_briefing(*, user: Any, briefing: Briefing, data: Mapping[str, Any]) -> Briefing:
+def update_briefing(*, actor: Actor, briefing: Briefing, data: Mapping[str, Any]) -> Briefing:
     merged = {"attendees": list(briefing.attendees.all()), "given_by": briefing.given_by, **data}
     _check_briefing(merged, data.get("crew") or briefing.crew)
-    return core_services.update_object(user=user, obj=briefing, data=data)
+    return core_services.update_object(actor=actor, obj=briefing, data=data)

@@ -17,9 +17,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zhiyang.core import offline
+from zhiyang.core import actors, offline
 from zhiyang.core import services as core_services
 from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.pagination import page_of
 from zhiyang.people import identity, services
@@ -51,14 +52,14 @@ def _float(value: Any) -> float | None:
 def checkin(request: HttpRequest) -> HttpResponse:
     """The phone page: position from the browser, nearest active work zones, one button."""
     require(request, "people.checkin", "add")
-    user = request.user
+    user = user_of(request)
     if request.method == "POST":
         form = CheckInForm(request.POST, user=user)
 
         def save(form: CheckInForm) -> tuple[CheckIn, bool]:
             data = form.cleaned_data
             result = services.check_in(
-                user=user,
+                actor=user,
                 worker=data["worker"],
                 work_zone=data["work_zone"],
                 lon=data["lon"],
@@ -145,7 +146,7 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
         CheckIn.objects.select_related("worker", "work_zone", "recorded_by"), request.user, "view"
     )
     filterset = CheckInFilter(params, queryset=rows, request=request)
-    if not request.user.may("people.worker", "view"):  # type: ignore[union-attr]
+    if not actors.may(request.user, "people.worker", "view"):  # type: ignore[union-attr]
         filterset.form.fields.pop("worker", None)  # nobody to choose from
     queryset = filterset.qs.order_by("work_zone_id", "checked_in_at")
     page = page_of(request, queryset, per_page=50)
@@ -215,7 +216,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
         "alert_count": len(alerts),
         "expired_count": sum(1 for a in alerts if a.level == "expired"),
         "today": today,
-        "can_add": request.user.may("people.worker", "add"),  # type: ignore[union-attr]
+        "can_add": actors.may(request.user, "people.worker", "add"),  # type: ignore[union-attr]
     }
     return render(request, "people/worker_list.html", context)
 
@@ -247,12 +248,12 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "crews": worker.crews.all(),
         "checkins": checkins,
         "identity_visible": identity.may_see_identity(request.user),
-        "can_edit": request.user.may("people.worker", "change"),  # type: ignore[union-attr]
+        "can_edit": actors.may(request.user, "people.worker", "change"),  # type: ignore[union-attr]
         "certificate_form": CertificateForm()
-        if request.user.may("people.certificate", "add")  # type: ignore[union-attr]
+        if actors.may(request.user, "people.certificate", "add")
         else None,
         "training_form": TrainingForm()
-        if request.user.may("people.trainingrecord", "add")  # type: ignore[union-attr]
+        if actors.may(request.user, "people.trainingrecord", "add")
         else None,
     }
     return render(request, "people/worker_detail.html", context)
@@ -286,9 +287,11 @@ def worker_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             data = _cleaned(form)
             try:
                 if worker is None:
-                    worker = services.create_worker(user=request.user, data=data)
+                    worker = services.create_worker(actor=user_of(request), data=data)
                 else:
-                    worker = services.update_worker(user=request.user, worker=worker, data=data)
+                    worker = services.update_worker(
+                        actor=user_of(request), worker=worker, data=data
+                    )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -312,7 +315,7 @@ def worker_add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if form.is_valid():
         data = {**_cleaned(form), "worker": worker}
         try:
-            core_services.create_object(user=request.user, model=form._meta.model, data=data)
+            core_services.create_object(actor=user_of(request), model=form._meta.model, data=data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -406,7 +409,7 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page_obj": page,
         "rows": [{"briefing": b, "attendance": sizes[b.pk]} for b in page.object_list],
-        "can_add": request.user.may("people.briefing", "add"),  # type: ignore[union-attr]
+        "can_add": actors.may(request.user, "people.briefing", "add"),  # type: ignore[union-attr]
     }
     return render(request, "people/briefing_list.html", context)
 
@@ -419,7 +422,7 @@ def briefing_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = _cleaned(form)
             try:
-                services.create_briefing(user=request.user, data=data)
+                services.create_briefing(actor=user_of(request), data=data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhiyang.core import actors
 from zhiyang.core.access import restrict
 from zhiyang.planning.choices import ScenarioStatus
 from zhiyang.planning.models import Scenario
@@ -16,7 +17,7 @@ from zhiyang.web.tiles import Tile
 
 
 def tiles(user: Any) -> list[Tile]:
-    if not user.may("planning.scenario", "view"):
+    if not actors.may(user, "planning.scenario", "view"):
         return []
     scenario = (
         restrict(Scenario.objects.filter(status=ScenarioStatus.SOLVED), user)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.planning import services
 from zhiyang.planning.models import Calibration, Scenario, Treatment
 
@@ -17,13 +18,13 @@ BASE_BUDGET_YUAN = 2_000_000.0
 
 
 def load_demo_data(*, context: Any) -> str:
-    seeded = services.seed_catalogue(user=None)
+    seeded = services.seed_catalogue(actor=SYSTEM)
     calibrated = 0
     for organisation in (context.branch, context.works_area):
         if Calibration.objects.filter(organisation=organisation, active=True).exists():
             continue
         try:
-            calibrated += len(services.fit_calibrations(user=None, organisation=organisation))
+            calibrated += len(services.fit_calibrations(actor=SYSTEM, organisation=organisation))
         except ValidationError:
             continue  # not enough history in this organisation's scope
     organisation = context.works_area
@@ -31,7 +32,7 @@ def load_demo_data(*, context: Any) -> str:
     solved = False
     if scenario is None:
         scenario = services.create_scenario(
-            user=None,
+            actor=SYSTEM,
             data={
                 "organisation": organisation,
                 "name": SCENARIO_NAME,
@@ -44,7 +45,7 @@ def load_demo_data(*, context: Any) -> str:
             },
         )
     if not scenario.runs.exists():
-        services.run_scenario(user=None, scenario=scenario)
+        services.run_scenario(actor=SYSTEM, scenario=scenario)
         solved = True
     return _(
         "Planning: %(treatments)d catalogue treatments (%(seeded)d new), %(calibrations)d "

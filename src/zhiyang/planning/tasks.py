@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from zhiyang.core import jobs
+from zhiyang.core.actors import SYSTEM, Actor
 from zhiyang.core.models import Job, User
 from zhiyang.core.roles import resource_of
 from zhiyang.planning.choices import ScenarioStatus
@@ -21,10 +22,10 @@ from zhiyang.planning.models import Scenario
 RUN_JOB_KIND = "planning.run"
 
 
-def start_run(*, user: Any, scenario: Scenario) -> Job:
+def start_run(*, actor: Actor, scenario: Scenario) -> Job:
     """Queue a run of ``scenario``; returns its job (also kept on the scenario)."""
     job = jobs.start_job(
-        user=user,
+        actor=actor,
         kind=RUN_JOB_KIND,
         resource=resource_of(Scenario),
         object_id=scenario.pk,
@@ -32,7 +33,7 @@ def start_run(*, user: Any, scenario: Scenario) -> Job:
     )
     Scenario.objects.filter(pk=scenario.pk).update(job=job, status=ScenarioStatus.QUEUED)
     run_scenario_task.enqueue(
-        job_id=job.pk, scenario_id=scenario.pk, user_id=getattr(user, "pk", None)
+        job_id=job.pk, scenario_id=scenario.pk, user_id=getattr(actor, "pk", None)
     )
     return job
 
@@ -46,10 +47,11 @@ def run_scenario_task(
 
     try:
         with jobs.running_job(job_id, _("Reading the latest surveys")):
-            user = User.objects.filter(pk=user_id).first() if user_id else None
+            # Queued by the system (no user id), or by a user who must still exist.
+            actor: Actor = SYSTEM if user_id is None else User.objects.get(pk=user_id)
             scenario = Scenario.objects.select_related("organisation").get(pk=scenario_id)
             summary = run_scenario(
-                user=user,
+                actor=actor,
                 scenario=scenario,
                 progress=lambda percent, message: jobs.set_progress(job_id, percent, message),
             )

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhiyang.analytics.deterioration import StandardDecay
+from zhiyang.core import actors
 from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.models import Organisation
 from zhiyang.core.pagination import page_of
-from zhiyang.planning import explain, reports, services
+from zhiyang.planning import catalogue, explain, reports, services
 from zhiyang.planning.calibration import at_bound
 from zhiyang.planning.forms import ScenarioForm, TreatmentForm
 from zhiyang.planning.models import Calibration, PlanItem, Scenario, ScenarioRun, Treatment
@@ -31,7 +33,7 @@ ITEMS_PER_PAGE = 100
 
 
 def _may(request: HttpRequest, resource: str, action: str) -> bool:
-    return bool(request.user.may(resource, action))  # type: ignore[union-attr]
+    return actors.may(request.user, resource, action)
 
 
 def _messages_of(exc: ValidationError) -> str:
@@ -61,7 +63,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     form = ScenarioForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            scenario = services.create_scenario(user=request.user, data=form.service_data())
+            scenario = services.create_scenario(actor=user_of(request), data=form.service_data())
         except ValidationError as exc:
             add_service_errors(
                 form,
@@ -116,7 +118,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "years": years,
         "charts": reports.scenario_charts(runs),
         "can_run": _may(request, "planning.scenario", "change"),
-        "can_approve": services.may_approve(request.user),
+        "can_approve": actors.may(request.user, "planning.approval", "change"),
         "job": scenario.job if scenario.job and not scenario.job.finished else None,
     }
     return render(request, "planning/scenario_detail.html", context)
@@ -129,7 +131,7 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
         Scenario.objects.select_related("organisation"), request.user, "change", pk=pk
     )
     try:
-        submitted = services.submit_run(user=request.user, scenario=scenario)
+        submitted = services.submit_run(actor=user_of(request), scenario=scenario)
     except ValidationError as exc:
         messages.error(request, _messages_of(exc))
     else:
@@ -144,7 +146,7 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def scenario_approve(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "planning.scenario")
-    if not services.may_approve(request.user):
+    if not actors.may(request.user, "planning.approval", "change"):
         raise PermissionDenied
     scenario = access_object(Scenario.objects.all(), request.user, pk=pk)
     ids = [v for v in request.POST.getlist("items") if v.isdigit()]
@@ -154,7 +156,7 @@ def scenario_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Select the plan items to approve."))
     else:
         try:
-            projects = services.approve_items(user=request.user, items=list(items))
+            projects = services.approve_items(actor=user_of(request), items=list(items))
         except ValidationError as exc:
             messages.error(request, _messages_of(exc))
         else:
@@ -217,7 +219,7 @@ def scenario_predictions(request: HttpRequest, pk: int) -> HttpResponse:
 def treatment_list(request: HttpRequest) -> HttpResponse:
     require(request, "planning.treatment")
     rows = restrict(Treatment.objects.all(), request.user).order_by("code")
-    defaults = services.catalogue.defaults()
+    defaults = catalogue.defaults()
     for row in rows:
         row.is_default = all(  # type: ignore[attr-defined]
             getattr(row, k) == v for k, v in defaults.get(row.code, {}).items()
@@ -236,7 +238,7 @@ def treatment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TreatmentForm(request.POST or None, instance=Treatment.objects.get(pk=row.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_treatment(user=request.user, treatment=row, data=form.cleaned_data)
+            services.update_treatment(actor=user_of(request), treatment=row, data=form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -245,7 +247,7 @@ def treatment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "planning/treatment_form.html",
-        {"form": form, "row": row, "default": services.catalogue.defaults().get(row.code)},
+        {"form": form, "row": row, "default": catalogue.defaults().get(row.code)},
     )
 
 
@@ -254,7 +256,7 @@ def treatment_reset(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "planning.treatment", "change")
     row = access_object(Treatment.objects.all(), request.user, "change", pk=pk)
     try:
-        services.reset_treatment(user=request.user, treatment=row)
+        services.reset_treatment(actor=user_of(request), treatment=row)
     except ValidationError as exc:
         messages.error(request, _messages_of(exc))
     else:
@@ -354,7 +356,7 @@ def calibration_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Your account has no organisation."))
         else:
             try:
-                fits = services.fit_calibrations(user=user, organisation=organisation)
+                fits = services.fit_calibrations(actor=user, organisation=organisation)
             except ValidationError as exc:
                 messages.error(request, _messages_of(exc))
             else:

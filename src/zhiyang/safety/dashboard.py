@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhiyang.core import actors
 from zhiyang.core.access import restrict
 from zhiyang.safety.choices import HazardStatus, WorkZoneStatus
 from zhiyang.safety.models import Hazard, WorkZone
@@ -17,7 +18,7 @@ from zhiyang.web.tiles import Tile
 
 def tiles(user: Any) -> list[Tile]:
     result = []
-    if user.may("safety.hazard", "view"):
+    if actors.may(user, "safety.hazard", "view"):
         open_hazards = restrict(Hazard.objects.exclude(status=HazardStatus.CLOSED), user)
         overdue = restrict(overdue_hazards(), user).count()
         result.append(
@@ -30,7 +31,7 @@ def tiles(user: Any) -> list[Tile]:
                 tone="bad" if overdue else ("warn" if open_hazards.exists() else "good"),
             )
         )
-    if user.may("safety.workzone", "view"):
+    if actors.may(user, "safety.workzone", "view"):
         active = restrict(WorkZone.objects.filter(status=WorkZoneStatus.ACTIVE), user).count()
         result.append(
             Tile(

@@ -19,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.network.models import Route
 from zhiyang.safety import services
 from zhiyang.safety.choices import (
@@ -69,7 +70,7 @@ def load_demo_data(*, context: Any) -> str:
     g109 = Route.objects.get(code="G109")
 
     active = services.create_work_zone(
-        user=officer,
+        actor=officer,
         data={
             "name": ACTIVE_ZONE_NAME,
             "route": g208,
@@ -88,7 +89,7 @@ def load_demo_data(*, context: Any) -> str:
     )
     planned_start_m = g109.start_m + 4_000.0
     services.create_work_zone(
-        user=officer,
+        actor=officer,
         data={
             "name": PLANNED_ZONE_NAME,
             "route": g109,
@@ -108,7 +109,7 @@ def load_demo_data(*, context: Any) -> str:
     template = InspectionTemplate.objects.filter(name=TEMPLATE_NAME).first()
     if template is None:
         template = services.create_template(
-            user=officer,
+            actor=officer,
             data={
                 "name": TEMPLATE_NAME,
                 "description": "JTG H30-2015 作业区布设与人员防护日常检查",
@@ -119,7 +120,7 @@ def load_demo_data(*, context: Any) -> str:
 
     # Two done inspections (one with a failed item that raised a hazard), one planned.
     done_ok = services.plan_inspection(
-        user=officer,
+        actor=officer,
         data={
             "template": template,
             "work_zone": active,
@@ -127,12 +128,12 @@ def load_demo_data(*, context: Any) -> str:
         },
     )
     services.record_inspection(
-        user=officer,
+        actor=officer,
         inspection=done_ok,
         entries={i.pk: services.ItemEntry(ItemResult.PASS) for i in items},
     )
     done_fail = services.plan_inspection(
-        user=officer,
+        actor=officer,
         data={
             "template": template,
             "work_zone": active,
@@ -144,18 +145,18 @@ def load_demo_data(*, context: Any) -> str:
         ItemResult.FAIL, "K55+880 处 3 个锥形交通路标被风吹倒"
     )
     entries[items[5].pk] = services.ItemEntry(ItemResult.NA, "白天作业")
-    services.record_inspection(user=officer, inspection=done_fail, entries=entries)
+    services.record_inspection(actor=officer, inspection=done_fail, entries=entries)
     failed = done_fail.results.get(item=items[1])
-    cone_hazard = services.raise_hazard_from_result(user=officer, result=failed)
+    cone_hazard = services.raise_hazard_from_result(actor=officer, result=failed)
     services.plan_inspection(
-        user=officer,
+        actor=officer,
         data={"template": template, "work_zone": active, "planned_date": today},
     )
 
     # Hazards in each state of the loop.
     def report(key: str, chainage: float, text: str, level: str, days_ago: int = 0) -> Any:
         hazard, _created = services.report_hazard(
-            user=worker,
+            actor=worker,
             data={
                 "route": g208,
                 "reported_at": timezone.now() - dt.timedelta(days=days_ago),
@@ -170,25 +171,27 @@ def load_demo_data(*, context: Any) -> str:
     report("reported", 58_350.0, "路侧护栏立柱松动，约 4 m", HazardLevel.GENERAL)
     overdue = report("overdue", 56_150.0, "工作区边缘沥青冷料堆放侵入行车道", HazardLevel.LARGER, 6)
     services.assign_hazard(
-        user=officer, hazard=overdue, assignee=worker, deadline=today - dt.timedelta(days=2)
+        actor=officer, hazard=overdue, assignee=worker, deadline=today - dt.timedelta(days=2)
     )
-    services.escalate_overdue(user=None, today=today)
+    services.escalate_overdue(actor=SYSTEM, today=today)
     services.assign_hazard(
-        user=officer, hazard=cone_hazard, assignee=worker, deadline=today + dt.timedelta(days=1)
+        actor=officer, hazard=cone_hazard, assignee=worker, deadline=today + dt.timedelta(days=1)
     )
     rectified = report("rectified", 57_020.0, "边沟盖板缺失一块", HazardLevel.GENERAL)
     services.assign_hazard(
-        user=officer, hazard=rectified, assignee=worker, deadline=today + dt.timedelta(days=3)
+        actor=officer, hazard=rectified, assignee=worker, deadline=today + dt.timedelta(days=3)
     )
-    services.rectify_hazard(user=worker, hazard=rectified, note="已补装预制盖板")
+    services.rectify_hazard(actor=worker, hazard=rectified, note="已补装预制盖板")
     closed = report("closed", 61_400.0, "桥头跳车处缺少警示标志", HazardLevel.MAJOR)
-    services.assign_hazard(user=officer, hazard=closed, assignee=engineer or worker, deadline=today)
-    services.rectify_hazard(user=engineer or worker, hazard=closed, note="已设置注意路面不平标志")
-    services.verify_hazard(user=officer, hazard=closed, note="现场复查合格")
-    services.close_hazard(user=officer, hazard=closed)
+    services.assign_hazard(
+        actor=officer, hazard=closed, assignee=engineer or worker, deadline=today
+    )
+    services.rectify_hazard(actor=engineer or worker, hazard=closed, note="已设置注意路面不平标志")
+    services.verify_hazard(actor=officer, hazard=closed, note="现场复查合格")
+    services.close_hazard(actor=officer, hazard=closed)
 
     services.create_incident(
-        user=officer,
+        actor=officer,
         data={
             "route": g208,
             "chainage_m": 56_050.0,

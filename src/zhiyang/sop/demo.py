@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM, Actor
 from zhiyang.sop import services
 from zhiyang.sop.choices import NcrStatus
 from zhiyang.sop.models import ChecklistRun, NonConformance, SignOff, StepPhoto, StepResult
@@ -56,7 +57,7 @@ def _typical(spec: services.MeasurementSpec) -> float:
 
 def _submit(
     *,
-    user: Any,
+    actor: Actor,
     work_order: WorkOrder,
     key: str,
     context: dict[str, Any],
@@ -86,7 +87,7 @@ def _submit(
             if p.get("required"):
                 files[f"step-{code}-photo-{p['code']}"] = _photo(f"{key}-{code}-{p['code']}")
     submission = services.parse_submission(version=version, post=post, files=files)
-    return services.submit_run(user=user, work_order=work_order, submission=submission)
+    return services.submit_run(actor=actor, work_order=work_order, submission=submission)
 
 
 def _sign_all(run: ChecklistRun, users: dict[str, Any], *, whole: bool = True) -> None:
@@ -94,7 +95,7 @@ def _sign_all(run: ChecklistRun, users: dict[str, Any], *, whole: bool = True) -
     for step_code, role in services.required_sign_offs(run):
         if step_code in signed or (step_code == "" and not whole):
             continue
-        services.sign_off(user=users.get(role), run=run, step_code=step_code)
+        services.sign_off(actor=users.get(role, SYSTEM), run=run, step_code=step_code)
 
 
 def _order(project_code: str, process: str) -> WorkOrder | None:
@@ -140,12 +141,12 @@ def load_demo_data(*, context: Any) -> str:
     users = context.users
     worker, qc, engineer = users.get("worker"), users.get("qc_inspector"), users.get("engineer")
     made = 0
-    services.load_instructions(user=None)
+    services.load_instructions(actor=SYSTEM)
     with transaction.atomic():
         tack = _order(MAIN_CODE, Process.TACK_COAT)
         if tack is not None:
             run, new = _submit(
-                user=worker,
+                actor=worker,
                 work_order=tack,
                 key="tack",
                 context={"base_type": "asphalt", "product": "emulsion"},
@@ -156,7 +157,7 @@ def load_demo_data(*, context: Any) -> str:
         paving = _order(MAIN_CODE, Process.PAVING)
         if paving is not None:
             run, new = _submit(
-                user=worker,
+                actor=worker,
                 work_order=paving,
                 key="paving",
                 context={
@@ -178,14 +179,14 @@ def load_demo_data(*, context: Any) -> str:
             ncr = NonConformance.objects.filter(run=run, step_code="mix_arrival").first()
             if ncr is None:
                 ncr = services.raise_ncr(
-                    user=qc,
+                    actor=qc,
                     result=result,
                     description="第3车混合料到场温度152℃，低于SBS改性沥青混合料到场最低温度165℃。"
                     " / Truck 3 arrived at 152 °C, below the 165 °C minimum for SBS mix.",
                 )
             if ncr.status == NcrStatus.RAISED:
                 ncr = services.rectify_ncr(
-                    user=worker,
+                    actor=worker,
                     ncr=ncr,
                     corrective_action="该车退回拌和站废弃；后续运料车加盖双层保温篷布，到场复测171℃。"
                     " / Truck returned to the plant and discarded; later trucks double-tarped,"
@@ -193,12 +194,12 @@ def load_demo_data(*, context: Any) -> str:
                 )
             if ncr.status == NcrStatus.RECTIFIED:
                 services.approve_ncr(
-                    user=engineer, ncr=ncr, note="复测合格，同意继续摊铺。 / Re-test passed."
+                    actor=engineer, ncr=ncr, note="复测合格，同意继续摊铺。 / Re-test passed."
                 )
         rolling = _order(MAIN_CODE, Process.ROLLING)
         if rolling is not None:
             run, new = _submit(
-                user=worker,
+                actor=worker,
                 work_order=rolling,
                 key="rolling",
                 context={"binder_grade": "sbs", "season": "normal"},
@@ -211,10 +212,10 @@ def load_demo_data(*, context: Any) -> str:
             made += int(new)
             # Open: the first hold point signed, the rest waiting for the inspector.
             if not run.sign_offs.exists():
-                services.sign_off(user=qc, run=run, step_code="roller_combination")
+                services.sign_off(actor=qc, run=run, step_code="roller_combination")
         sealing = _order(AREA_CODE, Process.CRACK_SEALING)
         if sealing is not None:
-            run, new = _submit(user=worker, work_order=sealing, key="sealing", context={})
+            run, new = _submit(actor=worker, work_order=sealing, key="sealing", context={})
             made += int(new)
             _sign_all(run, users)
         _set_the_clock([MAIN_CODE, AREA_CODE])

@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
+
 if TYPE_CHECKING:
     from zhiyang.works.models import WorkOrder
 
@@ -48,4 +50,4 @@ def load_after_migrate(sender: Any = None, **kwargs: Any) -> None:
     """post_migrate: make sure the packaged instructions exist (idempotent)."""
     from zhiyang.sop.services import load_instructions
 
-    load_instructions(user=None, using=kwargs.get("using") or "default", audited=False)
+    load_instructions(actor=SYSTEM, using=kwargs.get("using") or "default", audited=False)

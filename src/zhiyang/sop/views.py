@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhiyang.core import offline
 from zhiyang.core.access import access_object, may, require, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.pagination import page_of
 from zhiyang.sop import content as sop_content
@@ -151,7 +152,7 @@ def instruction_publish(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 version = services.publish_version(
-                    user=request.user,
+                    actor=user_of(request),
                     instruction=instruction,
                     content=form.cleaned_data["data"],
                     note=form.cleaned_data["note"],
@@ -261,7 +262,7 @@ def run_create(request: HttpRequest, pk: int) -> HttpResponse:
                 version=version, post=request.POST, files=request.FILES
             )
             run, created = services.submit_run(
-                user=request.user, work_order=work_order, submission=submission
+                actor=user_of(request), work_order=work_order, submission=submission
             )
         except ValidationError as exc:
             if json_client:
@@ -434,7 +435,7 @@ def run_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.sign_off(
-                user=request.user,
+                actor=user_of(request),
                 run=run,
                 step_code=form.cleaned_data["step_code"] or "",
                 note=form.cleaned_data["note"] or "",
@@ -462,7 +463,7 @@ def ncr_raise(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         ncr = services.raise_ncr(
-            user=request.user, result=result, description=form.cleaned_data["description"]
+            actor=user_of(request), result=result, description=form.cleaned_data["description"]
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -519,11 +520,11 @@ def ncr_detail(request: HttpRequest, pk: int) -> HttpResponse:
             action, text = form.cleaned_data["action"], form.cleaned_data["text"] or ""
             try:
                 if action == "rectify":
-                    services.rectify_ncr(user=request.user, ncr=ncr, corrective_action=text)
+                    services.rectify_ncr(actor=user_of(request), ncr=ncr, corrective_action=text)
                 elif action == "approve":
-                    services.approve_ncr(user=request.user, ncr=ncr, note=text)
+                    services.approve_ncr(actor=user_of(request), ncr=ncr, note=text)
                 else:
-                    services.reject_ncr(user=request.user, ncr=ncr, note=text)
+                    services.reject_ncr(actor=user_of(request), ncr=ncr, note=text)
             except (ValidationError, PermissionDenied) as exc:
                 error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             else:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.standards import services
 from zhiyang.standards.models import ParameterOverride
 
@@ -23,7 +24,7 @@ def load_demo_data(*, context: Any) -> str:
         standard=CODE, organisation=organisation, active=True
     ).exists():
         services.create_override(
-            user=None,
+            actor=SYSTEM,
             standard=CODE,
             organisation=organisation,
             overrides={"pbi": {"light": 20.0, "medium": 40.0}},

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from zhiyang.core import audit
 from zhiyang.core.access import scope_of
+from zhiyang.core.actors import Actor, audit_user
 from zhiyang.core.choices import AuditAction
 from zhiyang.core.models import Organisation
 from zhiyang.standards import registry
@@ -97,13 +98,13 @@ def _check_shape(overrides: Any) -> None:
         )
 
 
-def _ensure_may_set(user: Any, organisation_id: int | None) -> None:
+def _ensure_may_set(actor: Actor, organisation_id: int | None) -> None:
     """The row must be in the writer's scope, as every write on the platform: the overrides
     for every organisation and the writer's own organisation's; another organisation's only
-    for whole-network users (``user=None``: the system)."""
-    if user is None or organisation_id is None:
+    for whole-network users and the system."""
+    if organisation_id is None:
         return
-    scope = scope_of(user)
+    scope = scope_of(actor)
     if not scope.everything and organisation_id not in scope.organisation_ids:
         raise ValidationError(
             {"organisation": [_("You may only set values for your own organisation.")]}
@@ -176,7 +177,7 @@ def _check(standard: registry.Standard, row: ParameterOverride, *, removing: boo
 
 def create_override(
     *,
-    user: Any,
+    actor: Actor,
     standard: str,
     organisation: Organisation | None,
     overrides: Mapping[str, Any],
@@ -187,7 +188,7 @@ def create_override(
     entry = _standard(standard)
     _check_shape(overrides)
     org_id = _organisation_id(organisation)
-    _ensure_may_set(user, org_id)
+    _ensure_may_set(actor, org_id)
     with transaction.atomic():
         row = ParameterOverride(
             standard=entry.code,
@@ -195,7 +196,7 @@ def create_override(
             overrides=dict(overrides),
             reason=(reason or "").strip(),
             active=active,
-            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by=audit_user(actor),
         )
         row.full_clean()
         if active:
@@ -207,7 +208,7 @@ def create_override(
                 raise ValidationError({"overrides": [message]})
         row.save()
         audit.record(
-            user=user, action=AuditAction.CREATE, obj=row, before=None, after=audit.snapshot(row)
+            actor=actor, action=AuditAction.CREATE, obj=row, before=None, after=audit.snapshot(row)
         )
     return row
 
@@ -216,14 +217,14 @@ UPDATABLE = ("overrides", "reason", "active", "organisation")
 
 
 def update_override(
-    *, user: Any, obj: ParameterOverride, data: Mapping[str, Any]
+    *, actor: Actor, obj: ParameterOverride, data: Mapping[str, Any]
 ) -> ParameterOverride:
     """Change the values, the reason, the organisation or ``active``; validated and audited.
     The standard of a row never changes (create a new override instead)."""
     entry = _standard(obj.standard)
     if "standard" in data and data["standard"] != obj.standard:
         raise ValidationError({"standard": [_("The standard of an override cannot be changed.")]})
-    _ensure_may_set(user, obj.organisation_id)
+    _ensure_may_set(actor, obj.organisation_id)
     with transaction.atomic():
         before = audit.snapshot(obj)
         for name in UPDATABLE:
@@ -232,33 +233,35 @@ def update_override(
         if "reason" in data:
             obj.reason = (obj.reason or "").strip()
         _check_shape(obj.overrides)
-        _ensure_may_set(user, obj.organisation_id)
+        _ensure_may_set(actor, obj.organisation_id)
         obj.full_clean()
         _check(entry, obj, removing=not obj.active)
         obj.save()
         after = audit.snapshot(obj)
         if after != before:
-            audit.record(user=user, action=AuditAction.UPDATE, obj=obj, before=before, after=after)
+            audit.record(
+                actor=actor, action=AuditAction.UPDATE, obj=obj, before=before, after=after
+            )
     return obj
 
 
-def deactivate_override(*, user: Any, obj: ParameterOverride) -> ParameterOverride:
+def deactivate_override(*, actor: Actor, obj: ParameterOverride) -> ParameterOverride:
     """Stop applying an override (kept as history); audited. Refused when an organisation's
     own override only loads together with this one."""
     if not obj.active:
         return obj
-    return update_override(user=user, obj=obj, data={"active": False})
+    return update_override(actor=actor, obj=obj, data={"active": False})
 
 
-def delete_override(*, user: Any, obj: ParameterOverride) -> None:
+def delete_override(*, actor: Actor, obj: ParameterOverride) -> None:
     """Delete an override row; audited with its last state. Same check as deactivating."""
     entry = registry.get(obj.standard)
-    _ensure_may_set(user, obj.organisation_id)
+    _ensure_may_set(actor, obj.organisation_id)
     with transaction.atomic():
         if entry is not None and entry.overridable and obj.active:
             _check(entry, obj, removing=True)
         audit.record(
-            user=user, action=AuditAction.DELETE, obj=obj, before=audit.snapshot(obj), after=None
+            actor=actor, action=AuditAction.DELETE, obj=obj, before=audit.snapshot(obj), after=None
         )
         obj.delete()
 

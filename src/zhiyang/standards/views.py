@@ -14,7 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhiyang.core import actors
 from zhiyang.core.access import access_object, restrict, scope_of
+from zhiyang.core.actors import user_of
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.models import Organisation
 from zhiyang.standards import registry, services
@@ -26,7 +28,7 @@ RESOURCE = "standards.parameteroverride"
 
 
 def _require(request: HttpRequest, action: str) -> None:
-    if not request.user.may(RESOURCE, action):  # type: ignore[union-attr]
+    if not actors.may(request.user, RESOURCE, action):  # type: ignore[union-attr]
         raise PermissionDenied
 
 
@@ -78,7 +80,7 @@ def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     user: Any = request.user
     organisation = _viewed_organisation(request)
-    can_edit = standard.overridable and user.may(RESOURCE, "add")
+    can_edit = standard.overridable and actors.may(user, RESOURCE, "add")
     whole_network = scope_of(user).everything
     form = None
     if can_edit:
@@ -88,7 +90,7 @@ def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
             if form.is_valid():
                 try:
                     services.create_override(
-                        user=user,
+                        actor=user,
                         standard=standard.code,
                         organisation=form.cleaned_data["organisation"],
                         overrides=form.cleaned_data["overrides"],
@@ -124,7 +126,7 @@ def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
         "broken": broken,
         "form": form,
         "can_edit": can_edit,
-        "can_change": user.may(RESOURCE, "change"),
+        "can_change": actors.may(user, RESOURCE, "change"),
     }
     return render(request, "standards/detail.html", context)
 
@@ -137,7 +139,7 @@ def override_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     row = access_object(ParameterOverride.objects.all(), request.user, "change", pk=pk)
     try:
-        services.deactivate_override(user=request.user, obj=row)
+        services.deactivate_override(actor=user_of(request), obj=row)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

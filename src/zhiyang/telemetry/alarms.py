@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhiyang.core import audit
+from zhiyang.core.actors import SYSTEM, Actor, audit_user
 from zhiyang.core.choices import AuditAction
 from zhiyang.core.models import AuditLog
 from zhiyang.core.roles import resource_of
@@ -80,7 +81,7 @@ def _audit_rows(alarms: Iterable[tuple[Alarm, str, dict[str, Any] | None]]) -> N
         [
             AuditLog(
                 user=None,
-                username="",
+                username=str(SYSTEM),
                 action=action,
                 resource=resource,
                 object_id=str(alarm.pk),
@@ -217,7 +218,7 @@ def _create(created: list[Alarm], opened: dict[tuple[int, str], Alarm]) -> None:
 
 
 def _change(
-    *, user: Any, alarm: Alarm, status: str, allowed: tuple[str, ...], message: str
+    *, actor: Actor, alarm: Alarm, status: str, allowed: tuple[str, ...], message: str
 ) -> Alarm:
     with transaction.atomic():
         alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
@@ -228,15 +229,15 @@ def _change(
         alarm.status = status
         alarm.changed_at = now
         if status == AlarmStatus.ACKNOWLEDGED:
-            alarm.acknowledged_at, alarm.acknowledged_by = now, user
+            alarm.acknowledged_at, alarm.acknowledged_by = now, audit_user(actor)
         else:
-            alarm.resolved_at, alarm.resolved_by = now, user
+            alarm.resolved_at, alarm.resolved_by = now, audit_user(actor)
             alarm.auto_resolved = False
             if alarm.acknowledged_at is None:
-                alarm.acknowledged_at, alarm.acknowledged_by = now, user
+                alarm.acknowledged_at, alarm.acknowledged_by = now, audit_user(actor)
         alarm.save()
         audit.record(
-            user=user,
+            actor=actor,
             action=AuditAction.UPDATE,
             obj=alarm,
             before=before,
@@ -245,10 +246,10 @@ def _change(
     return alarm
 
 
-def acknowledge_alarm(*, user: Any, alarm: Alarm) -> Alarm:
+def acknowledge_alarm(*, actor: Actor, alarm: Alarm) -> Alarm:
     """Someone has seen the alarm and acts on it (active → acknowledged); audited."""
     return _change(
-        user=user,
+        actor=actor,
         alarm=alarm,
         status=AlarmStatus.ACKNOWLEDGED,
         allowed=(AlarmStatus.ACTIVE,),
@@ -256,11 +257,11 @@ def acknowledge_alarm(*, user: Any, alarm: Alarm) -> Alarm:
     )
 
 
-def resolve_alarm(*, user: Any, alarm: Alarm) -> Alarm:
+def resolve_alarm(*, actor: Actor, alarm: Alarm) -> Alarm:
     """Close the alarm (active or acknowledged → resolved); audited. If the condition still
     holds, the rules raise a new alarm after the debounce."""
     return _change(
-        user=user,
+        actor=actor,
         alarm=alarm,
         status=AlarmStatus.RESOLVED,
         allowed=(AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED),
@@ -269,11 +270,11 @@ def resolve_alarm(*, user: Any, alarm: Alarm) -> Alarm:
 
 
 def save_setup(
-    *, user: Any, data: Mapping[str, Any], setup: PavingSetup | None = None
+    *, actor: Actor, data: Mapping[str, Any], setup: PavingSetup | None = None
 ) -> PavingSetup:
     """Create or update a project's paving setup; audited. The live stage picks the change
     up within its cache time (live.CONFIG_TTL_S)."""
     values = {**data, "updated_at": timezone.now()}
     if setup is None:
-        return create_object(user=user, model=PavingSetup, data=values)
-    return update_object(user=user, obj=setup, data=values)
+        return create_object(actor=actor, model=PavingSetup, data=values)
+    return update_object(actor=actor, obj=setup, data=values)

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.fleet.models import Equipment
 from zhiyang.telemetry.models import DeviceState
 from zhiyang.telemetry.simulator import FAULTS, Shift
@@ -56,7 +57,7 @@ def _ensure_final_roller(project: Project) -> Equipment | None:
             continue
         try:
             works_services.assign_work_order(
-                user=None, work_order=order, crew=order.crew, equipment=[*current, machine]
+                actor=SYSTEM, work_order=order, crew=order.crew, equipment=[*current, machine]
             )
         except ValidationError as exc:
             log.info("demo: %s not added to rolling: %s", code, exc)
@@ -88,7 +89,7 @@ def _ensure_setup(project: Project) -> Any:
             phases[str(codes[code])] = "final"
             break
     return save_setup(
-        user=None,
+        actor=SYSTEM,
         data={
             "project": project,
             "binder_grade": "sbs",
@@ -117,7 +118,7 @@ def load_demo_data(*, context: Any) -> str:
         _ensure_final_roller(project)
         _ensure_setup(project)
         try:
-            train = paving_train(project)
+            train = paving_train(project, actor=SYSTEM)
         except SimulateError as exc:
             return _("Telemetry: %(error)s") % {"error": exc}
     devices = train.devices

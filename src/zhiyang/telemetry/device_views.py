@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhiyang.core import actors
 from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.pagination import page_of
 from zhiyang.telemetry import services
 from zhiyang.telemetry.broker import topic_for
@@ -33,7 +35,7 @@ def device_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "devices": list(page.object_list),
             "total": filterset.qs.count(),
-            "can_add": request.user.may("telemetry.device", "add"),  # type: ignore[union-attr]
+            "can_add": actors.may(request.user, "telemetry.device", "add"),  # type: ignore[union-attr]
         },
     )
 
@@ -52,7 +54,7 @@ def _detail(request: HttpRequest, device: Device, token: str | None = None) -> H
             "token": token,
             "dead_letters": letters[:10],
             "dead_letter_count": letters.count(),
-            "can_change": request.user.may("telemetry.device", "change"),  # type: ignore[union-attr]
+            "can_change": actors.may(request.user, "telemetry.device", "change"),  # type: ignore[union-attr]
         },
     )
 
@@ -68,7 +70,7 @@ def device_token(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue or rotate the token; the answer is the only time it is shown."""
     require(request, "telemetry.device", "change")
     device = access_object(Device.objects.all(), request.user, "change", pk=pk)
-    token = services.issue_token(user=request.user, device=device)
+    token = services.issue_token(actor=user_of(request), device=device)
     device.refresh_from_db()
     response = _detail(request, device, token)
     response["Cache-Control"] = "no-store"
@@ -80,7 +82,7 @@ def device_active(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "telemetry.device", "change")
     device = access_object(Device.objects.all(), request.user, "change", pk=pk)
     active = request.POST.get("active") == "1"
-    services.set_active(user=request.user, device=device, active=active)
+    services.set_active(actor=user_of(request), device=device, active=active)
     messages.success(
         request, _("The device was reactivated.") if active else _("The device was deactivated.")
     )
@@ -93,7 +95,7 @@ def device_add(request: HttpRequest) -> HttpResponse:
     form = DeviceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            device = services.create_device(user=request.user, data=form.cleaned_data)
+            device = services.create_device(actor=user_of(request), data=form.cleaned_data)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():

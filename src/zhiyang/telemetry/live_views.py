@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhiyang.core.access import access_object, may, require, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.pagination import page_of
 from zhiyang.fleet.choices import TYPE_COLOURS, EquipmentType
@@ -327,7 +328,7 @@ def alarm_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     }[action]
     wants_json = "application/json" in request.headers.get("Accept", "")
     try:
-        alarm = service(user=request.user, alarm=alarm)
+        alarm = service(actor=user_of(request), alarm=alarm)
     except ValidationError as exc:
         if wants_json:
             return JsonResponse(
@@ -393,7 +394,7 @@ def setup_edit(request: HttpRequest, project_pk: int) -> HttpResponse:
             data = {k: form.cleaned_data[k] for k in PavingSetupForm.Meta.fields}
             data["project"] = project
             try:
-                alarm_services.save_setup(user=request.user, data=data, setup=setup)
+                alarm_services.save_setup(actor=user_of(request), data=data, setup=setup)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

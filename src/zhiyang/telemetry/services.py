@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiyang.core import audit
+from zhiyang.core.actors import Actor
 from zhiyang.core.choices import AuditAction
 from zhiyang.core.services import ensure_in_scope
 from zhiyang.fleet.models import Equipment
@@ -51,7 +52,7 @@ def machine_type_for(equipment: Equipment) -> str:
 
 def create_device(
     *,
-    user: Any,
+    actor: Actor,
     data: Mapping[str, Any] | None = None,
     equipment: Equipment | None = None,
     code: str | None = None,
@@ -76,14 +77,14 @@ def create_device(
         )
         device.full_clean()
         device.save()
-        ensure_in_scope(user=user, obj=device, action="add")
+        ensure_in_scope(actor=actor, obj=device, action="add")
         audit.record(
-            user=user, action=AuditAction.CREATE, obj=device, before=None, after=_snapshot(device)
+            actor=actor, action=AuditAction.CREATE, obj=device, before=None, after=_snapshot(device)
         )
     return device
 
 
-def issue_token(*, user: Any, device: Device) -> str:
+def issue_token(*, actor: Actor, device: Device) -> str:
     """Issue (or rotate) the device's token; return it: it is shown this once only."""
     token = credentials.new_token()
     with transaction.atomic():
@@ -96,29 +97,37 @@ def issue_token(*, user: Any, device: Device) -> str:
         device.save(
             update_fields=["token_hash", "token_hint", "mqtt_password_hash", "token_issued_at"]
         )
-        ensure_in_scope(user=user, obj=device, action="change")
+        ensure_in_scope(actor=actor, obj=device, action="change")
         audit.record(
-            user=user, action=AuditAction.UPDATE, obj=device, before=before, after=_snapshot(device)
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=device,
+            before=before,
+            after=_snapshot(device),
         )
     return token
 
 
-def set_active(*, user: Any, device: Device, active: bool) -> Device:
+def set_active(*, actor: Actor, device: Device, active: bool) -> Device:
     """Deactivate (readings are refused, the broker user goes at the next broker-config) or
     reactivate a device."""
     with transaction.atomic():
         before = _snapshot(device)
         device.active = active
         device.save(update_fields=["active"])
-        ensure_in_scope(user=user, obj=device, action="change")
+        ensure_in_scope(actor=actor, obj=device, action="change")
         audit.record(
-            user=user, action=AuditAction.UPDATE, obj=device, before=before, after=_snapshot(device)
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=device,
+            before=before,
+            after=_snapshot(device),
         )
     return device
 
 
-def deactivate_device(*, user: Any, device: Device) -> Device:
-    return set_active(user=user, device=device, active=False)
+def deactivate_device(*, actor: Actor, device: Device) -> Device:
+    return set_active(actor=actor, device=device, active=False)
 
 
 def device_for_token(token: str) -> Device | None:

@@ -14,6 +14,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from zhiyang.core import actors
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -149,7 +151,7 @@ MENU: tuple[NavItem, ...] = (
 def _allowed(item: NavItem, user: Any) -> bool:
     if item.staff_only and not user.is_staff:
         return False
-    return item.resource is None or bool(user.may(item.resource, item.action))
+    return item.resource is None or actors.may(user, item.resource, item.action)
 
 
 def menu_for(user: Any, current_url_name: str | None = None) -> list[dict[str, Any]]:

@@ -9,13 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhiyang.core import actors
 from zhiyang.web.tiles import Tile
 from zhiyang.works import progress as service
 from zhiyang.works.choices import ProjectStatus
 
 
 def tiles(user: Any) -> list[Tile]:
-    if not (user.may("works.project", "view") and user.may("works.workorder", "view")):
+    if not (
+        actors.may(user, "works.project", "view") and actors.may(user, "works.workorder", "view")
+    ):
         return []
     url = reverse("works:progress")
     branch = service.branch_progress(user=user, step="week")

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.fleet.models import Equipment
 from zhiyang.network.models import Route
 from zhiyang.people.models import Crew
@@ -178,7 +179,7 @@ def _main_project(context: Any, today: dt.date) -> tuple[Project, int]:
     engineer = context.users.get("engineer")
     manager = context.users.get("manager")
     project = services.create_project(
-        user=None,
+        actor=SYSTEM,
         organisation=context.branch,
         code=MAIN_CODE,
         name="G109 京拉线 K326+000–K329+000 路面铣刨重铺工程",
@@ -195,13 +196,13 @@ def _main_project(context: Any, today: dt.date) -> tuple[Project, int]:
         created_by=engineer,
     )
     project = services.set_project_status(
-        user=manager, project=project, status=ProjectStatus.APPROVED
+        actor=manager, project=project, status=ProjectStatus.APPROVED
     )
     plan = []
     for seq, row in enumerate(MAIN_ORDERS, start=1):
         process, title, unit, qty, cost, (p0, p1), worked, final, codes = row
         order = services.create_work_order(
-            user=None,
+            actor=SYSTEM,
             project=project,
             process=process,
             title=title,
@@ -218,7 +219,7 @@ def _main_project(context: Any, today: dt.date) -> tuple[Project, int]:
         # (road marking waits for its crew).
         use_crew = crew if crew is not None and final != WorkOrderStatus.PLANNED else None
         services.assign_work_order(
-            user=None, work_order=order, crew=use_crew, equipment=_machines(codes)
+            actor=SYSTEM, work_order=order, crew=use_crew, equipment=_machines(codes)
         )
         done = qty * IN_PROGRESS_SHARE.get(process, Decimal("1"))
         plan.append((order, list(worked), done, final))
@@ -226,10 +227,10 @@ def _main_project(context: Any, today: dt.date) -> tuple[Project, int]:
     for order, worked, _done, final in plan:
         if final in (WorkOrderStatus.COMPLETED, WorkOrderStatus.CLOSED):
             services.complete_work_order(
-                user=None, work_order=order, day=today + dt.timedelta(days=worked[-1])
+                actor=SYSTEM, work_order=order, day=today + dt.timedelta(days=worked[-1])
             )
         if final == WorkOrderStatus.CLOSED:
-            services.close_work_order(user=None, work_order=order)
+            services.close_work_order(actor=SYSTEM, work_order=order)
     return project, reports
 
 
@@ -268,7 +269,7 @@ def _main_reports(
             for r in rows
         )
         report, new = services.submit_daily_report(
-            user=worker,
+            actor=worker,
             data={
                 "project": project,
                 "client_uuid": uuid.uuid5(UUID_NAMESPACE, f"{project.code}:{offset}"),
@@ -287,11 +288,11 @@ def _main_reports(
         )
         created += int(new)
         if new and offset <= -2:
-            services.approve_daily_report(user=manager, report=report)
+            services.approve_daily_report(actor=manager, report=report)
     # One report sent twice by mistake for day -4 and rejected by the supervisor.
     day = today + dt.timedelta(days=-4)
     report, new = services.submit_daily_report(
-        user=worker,
+        actor=worker,
         data={
             "project": project,
             "client_uuid": uuid.uuid5(UUID_NAMESPACE, f"{project.code}:duplicate"),
@@ -305,7 +306,7 @@ def _main_reports(
     )
     if new:
         services.reject_daily_report(
-            user=manager, report=report, reason="与当日已报日志重复，且未填数量，作废。"
+            actor=manager, report=report, reason="与当日已报日志重复，且未填数量，作废。"
         )
         created += 1
     return created
@@ -318,7 +319,7 @@ def _area_project(context: Any, today: dt.date) -> tuple[Project, int]:
     g110 = Route.objects.get(code="G110")
     crew = Crew.objects.filter(organisation=context.works_area, name="阳高养护班").first()
     project = services.create_project(
-        user=None,
+        actor=SYSTEM,
         organisation=context.works_area,
         code=AREA_CODE,
         name="G110 京青线 阳高段 K270+000–K275+000 灌缝及坑槽修补",
@@ -354,7 +355,7 @@ def _area_project(context: Any, today: dt.date) -> tuple[Project, int]:
         start=1,
     ):
         order = services.create_work_order(
-            user=None,
+            actor=SYSTEM,
             project=project,
             process=process,
             title=title,
@@ -366,7 +367,7 @@ def _area_project(context: Any, today: dt.date) -> tuple[Project, int]:
             planned_end=today + dt.timedelta(days=7),
         )
         services.assign_work_order(
-            user=None, work_order=order, crew=crew, equipment=_machines(codes)
+            actor=SYSTEM, work_order=order, crew=crew, equipment=_machines(codes)
         )
         orders.append(order)
     created = 0
@@ -374,7 +375,7 @@ def _area_project(context: Any, today: dt.date) -> tuple[Project, int]:
         (-2, -1, 0), ((620, 14), (710, 18), (540, 9)), strict=True
     ):
         _report, new = services.submit_daily_report(
-            user=context.users.get("worker"),
+            actor=context.users.get("worker"),
             data={
                 "project": project,
                 "client_uuid": uuid.uuid5(UUID_NAMESPACE, f"{project.code}:{offset}"),

@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhiyang.analytics import progress as kernel
 from zhiyang.core.access import access_object, restrict, restrict_for_totals
+from zhiyang.core.actors import Actor, is_system
 from zhiyang.works.choices import DailyReportStatus, ProjectStatus, WorkOrderStatus
 from zhiyang.works.models import DailyQuantity, Project, WorkOrder
 
@@ -110,17 +112,16 @@ def _none_if_nan(value: float) -> float | None:
 
 
 def _load(
-    user: Any, projects: list[Project]
+    user: Actor | AnonymousUser, projects: list[Project]
 ) -> tuple[dict[int, list[WorkOrder]], dict[int, list[tuple[int, dt.date, float, float]]]]:
     """Work orders and counted quantities of ``projects`` that ``user`` may see, by project
-    (``user=None``: the command line, which sees every row)."""
+    (``SYSTEM``: the command line, which sees every row)."""
     ids = [p.pk for p in projects]
     orders: dict[int, list[WorkOrder]] = defaultdict(list)
     order_rows = WorkOrder.objects.filter(project_id__in=ids)
     quantity_rows = DailyQuantity.objects.all()
-    if user is not None:
-        order_rows = restrict(order_rows, user)
-        quantity_rows = restrict_for_totals(quantity_rows, user)
+    order_rows = restrict(order_rows, user)
+    quantity_rows = restrict_for_totals(quantity_rows, user)
     for order in order_rows.order_by("project_id", "sequence", "planned_start", "pk"):
         orders[order.project_id].append(order)
     rows = (
@@ -229,14 +230,14 @@ def _compute(
     )
 
 
-def get_project(*, user: Any, pk: Any) -> Project:
+def get_project(*, user: Actor | AnonymousUser, pk: Any) -> Project:
     """The project ``pk`` if ``user`` may view it (Http404 otherwise)."""
     return access_object(Project.objects.select_related("route", "organisation"), user, pk=pk)
 
 
 def project_progress(
     *,
-    user: Any,
+    user: Actor | AnonymousUser,
     project: Project,
     status_date: dt.date | None = None,
     step: str | None = None,
@@ -256,13 +257,14 @@ def project_progress(
     return result
 
 
-def programme(user: Any, *, year: int | None = None, organisation: Any = None) -> QuerySet[Project]:
-    """The projects of the branch programme that ``user`` may see (``user=None``: every
+def programme(
+    user: Actor | AnonymousUser, *, year: int | None = None, organisation: Any = None
+) -> QuerySet[Project]:
+    """The projects of the branch programme that ``user`` may see (``SYSTEM``: every
     project, or those of ``organisation``, for the command line)."""
     projects = Project.objects.exclude(status=ProjectStatus.DRAFT)
-    if user is not None:
-        projects = restrict(projects, user)
-    elif organisation is not None:
+    projects = restrict(projects, user)
+    if is_system(user) and organisation is not None:
         projects = projects.filter(organisation=organisation)
     if year is not None:
         projects = projects.filter(planned_start__year__lte=year, planned_end__year__gte=year)
@@ -271,7 +273,7 @@ def programme(user: Any, *, year: int | None = None, organisation: Any = None) -
 
 def branch_progress(
     *,
-    user: Any,
+    user: Actor | AnonymousUser,
     status_date: dt.date | None = None,
     year: int | None = None,
     step: str | None = None,
@@ -279,7 +281,7 @@ def branch_progress(
 ) -> BranchProgress:
     """The branch S-curve (every programme project together) and each project's figures.
 
-    ``user=None`` is the command line: every project, or those of ``organisation``."""
+    ``SYSTEM`` is the command line: every project, or those of ``organisation``."""
     day = status_date or timezone.localdate()
     projects = list(programme(user, year=year, organisation=organisation))
     orders, quantities = _load(user, projects)
@@ -291,9 +293,9 @@ def branch_progress(
         return limits[organisation_id]
 
     own = limits_of(
-        getattr(user, "organisation_id", None)
-        if user is not None
-        else getattr(organisation, "pk", None)
+        getattr(organisation, "pk", None)
+        if is_system(user)
+        else getattr(user, "organisation_id", None)
     )
     every_order = [o for p in projects for o in orders.get(p.pk, [])]
     every_row = [r for p in projects for r in quantities.get(p.pk, [])]
@@ -316,6 +318,6 @@ def branch_progress(
     return result
 
 
-def active_projects(user: Any) -> QuerySet[Project]:
+def active_projects(user: Actor | AnonymousUser) -> QuerySet[Project]:
     """Projects under way in ``user``'s scope."""
     return restrict(Project.objects.filter(status=ProjectStatus.IN_PROGRESS), user)

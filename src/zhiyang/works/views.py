@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhiyang.core import offline
+from zhiyang.core import actors, offline
 from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.pagination import page_of
 from zhiyang.core.pdf import PdfFontMissing
@@ -41,13 +42,13 @@ from zhiyang.works.models import DailyReport, Project, WorkOrder
 
 
 def _may(request: HttpRequest, resource: str, action: str) -> bool:
-    return bool(request.user.may(resource, action))  # type: ignore[union-attr]
+    return actors.may(request.user, resource, action)
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """``render`` with what the works tabs need."""
     context.setdefault("tab_can_report", _may(request, "works.dailyreport", "add"))
-    context.setdefault("tab_can_approve", services.may_approve(request.user))
+    context.setdefault("tab_can_approve", actors.may(request.user, "works.approval", "change"))
     return render(request, template, context)
 
 
@@ -95,10 +96,10 @@ def _project_form(request: HttpRequest, project: Project | None) -> HttpResponse
         if form.is_valid():
             try:
                 if project is None:
-                    saved = services.create_project(user=request.user, **form.service_data())
+                    saved = services.create_project(actor=user_of(request), **form.service_data())
                 else:
                     saved = services.update_project(
-                        user=request.user, project=project, **form.service_data()
+                        actor=user_of(request), project=project, **form.service_data()
                     )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -133,7 +134,7 @@ STATUS_ACTIONS = {
 
 def _status_buttons(request: HttpRequest, project: Project) -> list[dict[str, Any]]:
     may_change = _may(request, "works.project", "change")
-    may_approve = services.may_approve(request.user)
+    may_approve = actors.may(request.user, "works.approval", "change")
     buttons = []
     for status in services.PROJECT_TRANSITIONS.get(project.status, ()):
         supervisor_step = status in (ProjectStatus.APPROVED, ProjectStatus.CLOSED)
@@ -211,7 +212,7 @@ def project_status(request: HttpRequest, pk: int) -> HttpResponse:
     if status not in ProjectStatus.values:
         raise PermissionDenied
     try:
-        services.set_project_status(user=request.user, project=project, status=status)
+        services.set_project_status(actor=user_of(request), project=project, status=status)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -234,11 +235,11 @@ def _work_order_form(
             try:
                 if work_order is None:
                     saved = services.create_work_order(
-                        user=request.user, project=project, **form.service_data()
+                        actor=user_of(request), project=project, **form.service_data()
                     )
                 else:
                     saved = services.update_work_order(
-                        user=request.user, work_order=work_order, **form.service_data()
+                        actor=user_of(request), work_order=work_order, **form.service_data()
                     )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -297,7 +298,7 @@ def workorder_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if assign_form.is_valid():
             try:
                 services.assign_work_order(
-                    user=request.user,
+                    actor=user_of(request),
                     work_order=work_order,
                     crew=assign_form.cleaned_data.get("crew"),
                     equipment=list(assign_form.cleaned_data.get("equipment") or []),
@@ -384,7 +385,7 @@ def daily_report_form(request: HttpRequest, pk: int) -> HttpResponse:
 
         def save(form: DailyReportForm) -> tuple[DailyReport, bool]:
             return services.submit_daily_report(
-                user=request.user,
+                actor=user_of(request),
                 data=form.service_data(),
                 quantities=form.service_quantities(),
                 photos=form.service_photos(),
@@ -405,7 +406,7 @@ def daily_report_form(request: HttpRequest, pk: int) -> HttpResponse:
             form,
             save=save,
             success=success,
-            existing=lambda client_uuid: services.existing_report(request.user, client_uuid),
+            existing=lambda client_uuid: services.existing_report(user_of(request), client_uuid),
         )
         if answer is not None:
             return answer
@@ -467,7 +468,7 @@ def daily_report_list(request: HttpRequest) -> HttpResponse:
             "filter": flt,
             "page_obj": page,
             "rows": list(page),
-            "can_approve": services.may_approve(request.user),
+            "can_approve": actors.may(request.user, "works.approval", "change"),
             "pending": base.filter(status=DailyReportStatus.SUBMITTED).count(),
         },
     )
@@ -477,7 +478,7 @@ def daily_report_list(request: HttpRequest) -> HttpResponse:
 def approval_list(request: HttpRequest) -> HttpResponse:
     """The supervisor's queue: submitted reports, oldest first."""
     require(request, "works.dailyreport")
-    if not services.may_approve(request.user):
+    if not actors.may(request.user, "works.approval", "change"):
         raise PermissionDenied
     rows = list(
         restrict(
@@ -508,12 +509,12 @@ def daily_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = RejectForm(request.POST)
         try:
             if decision == "approve":
-                services.approve_daily_report(user=request.user, report=report)
+                services.approve_daily_report(actor=user_of(request), report=report)
             elif decision == "reject":
                 if not form.is_valid():
                     raise ValidationError({"reason": _("Say why the report is rejected.")})
                 services.reject_daily_report(
-                    user=request.user, report=report, reason=form.cleaned_data["reason"]
+                    actor=user_of(request), report=report, reason=form.cleaned_data["reason"]
                 )
             else:
                 raise PermissionDenied
@@ -528,7 +529,7 @@ def daily_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "quantities": report.quantities.select_related("work_order"),
-        "can_decide": services.may_approve(request.user)
+        "can_decide": actors.may(request.user, "works.approval", "change")
         and report.status == DailyReportStatus.SUBMITTED,
         "can_correct": report.status == DailyReportStatus.REJECTED
         and _may(request, "works.dailyreport", "add"),

@@ -10,6 +10,7 @@ from rest_framework.serializers import BaseSerializer
 
 from zhiyang.core import services
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.permissions import action_for
 
 
@@ -41,13 +42,15 @@ class ScopedViewSetMixin:
         self.service_delete(obj=instance)
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_object(user=self.request.user, model=self.queryset.model, data=data)
+        return services.create_object(
+            actor=user_of(self.request), model=self.queryset.model, data=data
+        )
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
-        return services.update_object(user=self.request.user, obj=obj, data=data)
+        return services.update_object(actor=user_of(self.request), obj=obj, data=data)
 
     def service_delete(self, *, obj: models.Model) -> None:
-        services.delete_object(user=self.request.user, obj=obj)
+        services.delete_object(actor=user_of(self.request), obj=obj)
 
 
 class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):  # type: ignore[misc]

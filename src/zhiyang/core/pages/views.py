@@ -45,6 +45,7 @@ from django.views import View
 from zhiyang.core import actors, offline, services
 from zhiyang.core.access import access_object, restrict
 from zhiyang.core.forms import add_service_errors
+from zhiyang.core.models import User
 from zhiyang.core.pages.links import Link, bind_all, tabs_named
 from zhiyang.core.pages.tables import Table
 from zhiyang.core.roles import resource_of
@@ -91,8 +92,9 @@ class PageView(View):
         return cls.resource or resource_of(cls.model)
 
     @property
-    def actor(self) -> Any:
-        return self.request.user
+    def actor(self) -> User:
+        """The signed-in user: the actor of the page's writes (``core.actors``)."""
+        return actors.user_of(self.request)
 
     def may(self, action: str, resource: str | None = None) -> bool:
         return actors.may(self.actor, resource or self.resource_name(), action)
@@ -294,10 +296,10 @@ class ObjectEditView(PageView):
         return dict(getter() if getter else form.cleaned_data)
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_object(user=self.actor, model=self.model, data=data)
+        return services.create_object(actor=self.actor, model=self.model, data=data)
 
     def service_update(self, *, obj: Any, data: dict[str, Any]) -> models.Model:
-        return services.update_object(user=self.actor, obj=obj, data=data)
+        return services.update_object(actor=self.actor, obj=obj, data=data)
 
     def get_success_url(self, obj: Any) -> str:
         if self.success_url_name:
@@ -379,7 +381,7 @@ class ObjectDeleteView(PageView):
     http_method_names: ClassVar[list[str]] = ["get", "head", "post"]  # type: ignore[misc]
 
     def service_delete(self, *, obj: Any) -> None:
-        services.delete_object(user=self.actor, obj=obj)
+        services.delete_object(actor=self.actor, obj=obj)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object("delete")

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.errors import error_response
 from zhiyang.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from zhiyang.core.models import Organisation
@@ -63,15 +64,15 @@ class EquipmentViewSet(ScopedModelViewSet):
     ordering_fields = ["code", "equipment_type", "last_snapshot_at", "last_operating_hours"]
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_equipment(user=self.request.user, data=data)
+        return services.create_equipment(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Equipment)
-        return services.update_equipment(user=self.request.user, equipment=obj, data=data)
+        return services.update_equipment(actor=user_of(self.request), equipment=obj, data=data)
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, Equipment)
-        services.delete_equipment(user=self.request.user, equipment=obj)
+        services.delete_equipment(actor=user_of(self.request), equipment=obj)
 
 
 class SnapshotViewSet(ScopedReadOnlyViewSet):
@@ -100,11 +101,11 @@ class ServiceIntervalViewSet(ScopedModelViewSet):
     filterset_class = ServiceIntervalFilter
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.save_interval(user=self.request.user, data=data)
+        return services.save_interval(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, ServiceInterval)
-        return services.save_interval(user=self.request.user, data=data, interval=obj)
+        return services.save_interval(actor=user_of(self.request), data=data, interval=obj)
 
 
 class ServiceRecordViewSet(ScopedModelViewSet):
@@ -116,7 +117,7 @@ class ServiceRecordViewSet(ScopedModelViewSet):
     ordering_fields = ["date"]
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.record_service(user=self.request.user, data=data)
+        return services.record_service(actor=user_of(self.request), data=data)
 
 
 class AssignmentViewSet(ScopedModelViewSet):
@@ -137,16 +138,18 @@ class SourceViewSet(ScopedModelViewSet):
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
         auth = data.pop("auth_value", None)
-        return services.save_source(user=self.request.user, data=data, auth_value=auth)
+        return services.save_source(actor=user_of(self.request), data=data, auth_value=auth)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, TelematicsSource)
         auth = data.pop("auth_value", None)
-        return services.save_source(user=self.request.user, data=data, source=obj, auth_value=auth)
+        return services.save_source(
+            actor=user_of(self.request), data=data, source=obj, auth_value=auth
+        )
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, TelematicsSource)
-        services.delete_source(user=self.request.user, source=obj)
+        services.delete_source(actor=user_of(self.request), source=obj)
 
 
 class PositionsView(APIView):
@@ -193,7 +196,7 @@ class ImportView(APIView):
         try:
             result = services.import_document(
                 upload.read(),
-                user=request.user,
+                actor=user_of(request),
                 organisation=organisation,
                 filename=upload.name or "",
                 content_type=getattr(upload, "content_type", "") or "",

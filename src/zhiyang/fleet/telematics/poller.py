@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiyang.core import crypto
+from zhiyang.core.actors import Actor
 from zhiyang.fleet.choices import ImportOrigin, SnapshotFormat
 from zhiyang.fleet.models import TelematicsSource
 from zhiyang.fleet.telematics.parsers import (
@@ -216,7 +217,7 @@ class Poller:
 def poll_source(
     source: TelematicsSource,
     *,
-    user: Any = None,
+    actor: Actor,
     force: bool = False,
     progress: Callable[[Progress], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
@@ -245,7 +246,7 @@ def poll_source(
         machines, pages, warnings = poller.pages()
         result = services.write_readings(
             machines,
-            user=user,
+            actor=actor,
             organisation=source.organisation,
             origin=ImportOrigin.POLL,
             source=source,

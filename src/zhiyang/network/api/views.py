@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.errors import error_response
 from zhiyang.core.api.viewsets import ScopedModelViewSet
 from zhiyang.network import importexport, linref, services
@@ -140,15 +141,15 @@ class DistrictViewSet(ScopedModelViewSet):
     ordering_fields = ["code", "name"]
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_district(user=self.request.user, data=data)
+        return services.create_district(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, District)
-        return services.update_district(user=self.request.user, district=obj, data=data)
+        return services.update_district(actor=user_of(self.request), district=obj, data=data)
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, District)
-        services.delete_district(user=self.request.user, district=obj)
+        services.delete_district(actor=user_of(self.request), district=obj)
 
 
 class RouteViewSet(_GeoJSONListMixin, ScopedModelViewSet):
@@ -171,15 +172,15 @@ class RouteViewSet(_GeoJSONListMixin, ScopedModelViewSet):
         return self.feature_collection()
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_route(user=self.request.user, data=data)
+        return services.create_route(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Route)
-        return services.update_route(user=self.request.user, route=obj, data=data)
+        return services.update_route(actor=user_of(self.request), route=obj, data=data)
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, Route)
-        services.delete_route(user=self.request.user, route=obj)
+        services.delete_route(actor=user_of(self.request), route=obj)
 
 
 class SectionViewSet(_GeoJSONListMixin, ScopedModelViewSet):
@@ -200,15 +201,15 @@ class SectionViewSet(_GeoJSONListMixin, ScopedModelViewSet):
         return self.feature_collection()
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_section(user=self.request.user, data=data)
+        return services.create_section(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Section)
-        return services.update_section(user=self.request.user, section=obj, data=data)
+        return services.update_section(actor=user_of(self.request), section=obj, data=data)
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, Section)
-        services.delete_section(user=self.request.user, section=obj)
+        services.delete_section(actor=user_of(self.request), section=obj)
 
 
 class LocateView(APIView):
@@ -374,7 +375,7 @@ class ImportView(APIView):
             raise exceptions.ValidationError({"file": [_("Choose a file to import.")]})
         try:
             summary = importexport.import_network_data(
-                upload.read(), filename=upload.name or "", user=request.user
+                upload.read(), filename=upload.name or "", actor=user_of(request)
             )
         except importexport.ImportValidationError as exc:
             return import_error_response(exc)

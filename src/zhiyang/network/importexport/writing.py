@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhiyang.core import services
 from zhiyang.core.access import in_scope, restrict
+from zhiyang.core.actors import Actor, is_system
 from zhiyang.network.importexport.common import (
     SECTION_FIELDS,
     CleanNetwork,
@@ -25,16 +26,16 @@ from zhiyang.network.services import rederive_sections, section_geometry
 
 
 def _upsert(
-    *, user: Any, model: type[models.Model], values: dict[str, Any]
+    *, actor: Actor, model: type[models.Model], values: dict[str, Any]
 ) -> tuple[models.Model, str]:
     """Create or update by code; returns (object, "created" | "updated" | "unchanged")."""
     obj = model._default_manager.filter(code=values["code"]).first()
     if obj is None:
-        obj = services.create_object(user=user, model=model, data=values, check_scope=False)
+        obj = services.create_object(actor=actor, model=model, data=values, check_scope=False)
         return obj, "created"
     if all(getattr(obj, k) == v for k, v in values.items()):
         return obj, "unchanged"
-    services.update_object(user=user, obj=obj, data=values, check_scope=False)
+    services.update_object(actor=actor, obj=obj, data=values, check_scope=False)
     return obj, "updated"
 
 
@@ -50,7 +51,7 @@ def _section_key(values: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def write_clean(clean: CleanNetwork, *, user: Any = None) -> ImportSummary:
+def write_clean(clean: CleanNetwork, *, actor: Actor) -> ImportSummary:
     """Write validated values in one transaction, audited; scope-checked for a user."""
     summary = ImportSummary()
     scope_errors: list[RowError] = []
@@ -58,7 +59,7 @@ def write_clean(clean: CleanNetwork, *, user: Any = None) -> ImportSummary:
     with transaction.atomic():
         districts: dict[str, District] = {}
         for code, values in clean.districts.items():
-            obj, outcome = _upsert(user=user, model=District, values=values)
+            obj, outcome = _upsert(actor=actor, model=District, values=values)
             districts[code] = obj  # type: ignore[assignment]
             if outcome == "created":
                 summary.districts_created += 1
@@ -70,7 +71,7 @@ def write_clean(clean: CleanNetwork, *, user: Any = None) -> ImportSummary:
         shape_changed: set[str] = set()
         for code, values in clean.routes.items():
             old = Route.objects.filter(code=code).values("geometry", "start_m", "end_m").first()
-            obj, outcome = _upsert(user=user, model=Route, values=values)
+            obj, outcome = _upsert(actor=actor, model=Route, values=values)
             routes[code] = obj  # type: ignore[assignment]
             if outcome == "created":
                 summary.routes_created += 1
@@ -91,8 +92,7 @@ def write_clean(clean: CleanNetwork, *, user: Any = None) -> ImportSummary:
         for code, new_sections in by_route.items():
             route = routes[code]
             existing = Section.objects.filter(route=route).select_related("district")
-            if user is not None:
-                existing = restrict(existing, user, "delete")
+            existing = restrict(existing, actor, "delete")
             existing_list = list(existing)
             old_keys = Counter(
                 _section_key(
@@ -105,7 +105,7 @@ def write_clean(clean: CleanNetwork, *, user: Any = None) -> ImportSummary:
                 summary.sections_unchanged += len(new_sections)
                 continue
             for section in existing_list:
-                services.delete_object(user=user, obj=section)
+                services.delete_object(actor=actor, obj=section)
                 summary.sections_deleted += 1
             for values in new_sections:
                 data = {name: values[name] for name in SECTION_FIELDS[1:7]}
@@ -115,16 +115,16 @@ def write_clean(clean: CleanNetwork, *, user: Any = None) -> ImportSummary:
                     geometry=section_geometry(route, values["start_m"], values["end_m"]),
                 )
                 section = services.create_object(
-                    user=user, model=Section, data=data, check_scope=False
+                    actor=actor, model=Section, data=data, check_scope=False
                 )
                 summary.sections_created += 1
                 to_check.append((section, "add", str(section)))
-        if user is not None:
+        if not is_system(actor):
             # Sections of changed routes the user could not replace still follow the route.
             for code in shape_changed:
-                rederive_sections(user=user, route=routes[code])
+                rederive_sections(actor=actor, route=routes[code])
             for obj, action, label in to_check:
-                if not in_scope(user, obj, action):
+                if not in_scope(actor, obj, action):
                     scope_errors.append(
                         RowError(
                             0,
@@ -140,18 +140,18 @@ def write_clean(clean: CleanNetwork, *, user: Any = None) -> ImportSummary:
     return summary
 
 
-def import_network_data(data: bytes, *, filename: str, user: Any = None) -> ImportSummary:
+def import_network_data(data: bytes, *, filename: str, actor: Actor) -> ImportSummary:
     """Validate and import file contents (``filename`` gives the type by its extension)."""
     records, errors = read_records(pathlib.Path(filename), data)
     clean, more = validate_records(records)
     errors.extend(more)
     if errors:
         raise ImportValidationError(sorted(errors, key=error_order))
-    return write_clean(clean, user=user)
+    return write_clean(clean, actor=actor)
 
 
-def import_network_file(path: pathlib.Path, *, user: Any = None) -> ImportSummary:
+def import_network_file(path: pathlib.Path, *, actor: Actor) -> ImportSummary:
     """Validate and import a .geojson/.json or .xlsx file; ``ImportValidationError`` (and
     nothing written) when it has any error."""
     path = pathlib.Path(path)
-    return import_network_data(path.read_bytes(), filename=path.name, user=user)
+    return import_network_data(path.read_bytes(), filename=path.name, actor=actor)

@@ -11,6 +11,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.viewsets import ScopedModelViewSet
 from zhiyang.people import services
 from zhiyang.people.api.serializers import (
@@ -42,11 +43,11 @@ class WorkerViewSet(ScopedModelViewSet):
     ordering_fields = ["name", "trade"]
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_worker(user=self.request.user, data=data)
+        return services.create_worker(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Worker)
-        return services.update_worker(user=self.request.user, worker=obj, data=data)
+        return services.update_worker(actor=user_of(self.request), worker=obj, data=data)
 
 
 class CertificateViewSet(ScopedModelViewSet):
@@ -77,11 +78,11 @@ class CrewViewSet(ScopedModelViewSet):
     ordering_fields = ["name"]
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_crew(user=self.request.user, data=data)
+        return services.create_crew(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Crew)
-        return services.update_crew(user=self.request.user, crew=obj, data=data)
+        return services.update_crew(actor=user_of(self.request), crew=obj, data=data)
 
 
 class CheckInViewSet(ScopedModelViewSet):
@@ -107,7 +108,7 @@ class CheckInViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         result = services.check_in(
-            user=request.user,
+            actor=user_of(request),
             worker=data["worker"],
             work_zone=data["work_zone"],
             lon=data["lon"],
@@ -130,8 +131,8 @@ class BriefingViewSet(ScopedModelViewSet):
     ordering_fields = ["date"]
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_briefing(user=self.request.user, data=data)
+        return services.create_briefing(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Briefing)
-        return services.update_briefing(user=self.request.user, briefing=obj, data=data)
+        return services.update_briefing(actor=user_of(self.request), briefing=obj, data=data)

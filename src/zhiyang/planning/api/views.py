@@ -18,7 +18,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from zhiyang.core import actors
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from zhiyang.core.jobs import job_dict
 from zhiyang.planning import services
@@ -44,12 +46,12 @@ class TreatmentViewSet(ScopedModelViewSet):
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Treatment)
-        return services.update_treatment(user=self.request.user, treatment=obj, data=data)
+        return services.update_treatment(actor=user_of(self.request), treatment=obj, data=data)
 
     @extend_schema(request=None, responses=TreatmentSerializer)
     @action(detail=True, methods=["post"])
     def reset(self, request: Request, pk: str | None = None) -> Response:
-        row = services.reset_treatment(user=request.user, treatment=self.get_object())
+        row = services.reset_treatment(actor=user_of(request), treatment=self.get_object())
         return Response(self.get_serializer(row).data)
 
 
@@ -74,14 +76,14 @@ class CalibrationViewSet(ScopedReadOnlyViewSet):
             raise ValidationError({"organisation": ["Choose an organisation."]})
         if organisation != user.organisation and not user.is_superuser:
             raise PermissionDenied
-        rows = services.fit_calibrations(user=user, organisation=organisation)
+        rows = services.fit_calibrations(actor=user, organisation=organisation)
         return Response(CalibrationSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=CalibrationSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str | None = None) -> Response:
         row = services.set_calibration_active(
-            user=request.user, calibration=self.get_object(), active=True
+            actor=user_of(request), calibration=self.get_object(), active=True
         )
         return Response(CalibrationSerializer(row).data)
 
@@ -96,22 +98,22 @@ class ScenarioViewSet(ScopedModelViewSet):
     matrix_actions = {"run": "change"}
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_scenario(user=self.request.user, data=data)
+        return services.create_scenario(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Scenario)
-        return services.update_scenario(user=self.request.user, scenario=obj, data=data)
+        return services.update_scenario(actor=user_of(self.request), scenario=obj, data=data)
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, Scenario)
-        services.delete_scenario(user=self.request.user, scenario=obj)
+        services.delete_scenario(actor=user_of(self.request), scenario=obj)
 
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def run(self, request: Request, pk: str | None = None) -> Response:
         background = str(request.query_params.get("background", "")).lower() in ("1", "true")
         submitted = services.submit_run(
-            user=request.user, scenario=self.get_object(), background=background
+            actor=user_of(request), scenario=self.get_object(), background=background
         )
         if submitted.job is not None:
             return Response({"job": job_dict(submitted.job)}, status=status.HTTP_202_ACCEPTED)
@@ -145,7 +147,7 @@ class PlanItemViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=ApproveSerializer, responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["post"])
     def approve(self, request: Request) -> Response:
-        if not services.may_approve(request.user):
+        if not actors.may(request.user, "planning.approval", "change"):
             raise PermissionDenied
         body = ApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -154,7 +156,7 @@ class PlanItemViewSet(ScopedReadOnlyViewSet):
                 pk__in=body.validated_data["items"]
             )
         )
-        projects = services.approve_items(user=request.user, items=items)
+        projects = services.approve_items(actor=user_of(request), items=items)
         return Response(
             {
                 "approved": len(items),

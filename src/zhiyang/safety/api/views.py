@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from zhiyang.analytics import workzone as kernel
 from zhiyang.core.access import access_object, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.viewsets import ScopedModelViewSet
 from zhiyang.safety import services
 from zhiyang.safety.api.serializers import (
@@ -56,15 +57,15 @@ class WorkZoneViewSet(ScopedModelViewSet):
     ordering_fields = ["planned_start", "work_start_m"]
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_work_zone(user=self.request.user, data=data)
+        return services.create_work_zone(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, WorkZone)
-        return services.update_work_zone(user=self.request.user, work_zone=obj, data=data)
+        return services.update_work_zone(actor=user_of(self.request), work_zone=obj, data=data)
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, WorkZone)
-        services.delete_work_zone(user=self.request.user, work_zone=obj)
+        services.delete_work_zone(actor=user_of(self.request), work_zone=obj)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
@@ -95,7 +96,7 @@ class WorkZoneViewSet(ScopedModelViewSet):
                 design_speed_kmh=data.get("normal_speed_kmh"),
                 shoulder_only=data["closed_lane"] == ClosedLane.SHOULDER,
                 opposite_carriageway=data["closed_lane"] == ClosedLane.HALF,
-                parameters=services.standard_overrides(request.user) or None,
+                parameters=services.standard_overrides(user_of(request)) or None,
             )
         except (kernel.WorkZoneInputError, kernel.ParameterError) as exc:
             from rest_framework.exceptions import ValidationError
@@ -114,7 +115,7 @@ class InspectionTemplateViewSet(ScopedModelViewSet):
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
         values = dict(data)
         items = values.pop("item_texts", None) or []
-        return services.create_template(user=self.request.user, data=values, items=items)
+        return services.create_template(actor=user_of(self.request), data=values, items=items)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         values = dict(data)
@@ -134,7 +135,7 @@ class InspectionViewSet(ScopedModelViewSet):
     matrix_actions = {"record": "change", "raise_hazard": "change"}
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.plan_inspection(user=self.request.user, data=data)
+        return services.plan_inspection(actor=user_of(self.request), data=data)
 
     @extend_schema(request=RecordInspectionSerializer, responses=InspectionSerializer)
     @action(detail=True, methods=["post"])
@@ -147,7 +148,7 @@ class InspectionViewSet(ScopedModelViewSet):
             for e in body.validated_data["results"]
         }
         inspection = services.record_inspection(
-            user=request.user,
+            actor=user_of(request),
             inspection=inspection,
             entries=entries,
             note=body.validated_data.get("note", ""),
@@ -167,7 +168,7 @@ class InspectionViewSet(ScopedModelViewSet):
             item_id=body.validated_data["item"],
         )
         hazard = services.raise_hazard_from_result(
-            user=request.user, result=result, level=body.validated_data.get("level")
+            actor=user_of(request), result=result, level=body.validated_data.get("level")
         )
         return Response(
             HazardSerializer(hazard, context=self.get_serializer_context()).data,
@@ -194,7 +195,7 @@ class HazardViewSet(ScopedModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         hazard, created = services.report_hazard(
-            user=request.user, data=dict(serializer.validated_data)
+            actor=user_of(request), data=dict(serializer.validated_data)
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(hazard).data, status=code)
@@ -209,7 +210,9 @@ class HazardViewSet(ScopedModelViewSet):
         body = HazardStepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        hazard = services.take_step(user=request.user, hazard=hazard, action=action_name, data=data)
+        hazard = services.take_step(
+            actor=user_of(request), hazard=hazard, action=action_name, data=data
+        )
         fresh = restrict(Hazard.objects.all(), request.user, "view").filter(pk=hazard.pk).first()
         return Response(self.get_serializer(fresh or hazard).data)
 
@@ -248,4 +251,4 @@ class IncidentViewSet(ScopedModelViewSet):
     ordering_fields = ["occurred_at"]
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_incident(user=self.request.user, data=data)
+        return services.create_incident(actor=user_of(self.request), data=data)

@@ -40,7 +40,7 @@ def certificate_panel(user: Any) -> dict[str, Any] | None:
     except ImportError:
         return None
     provider = getattr(people_services, "certificate_alerts", None)
-    if provider is None or not user.may("people.certificate", "view"):
+    if provider is None or not actors.may(user, "people.certificate", "view"):
         return None
     try:
         alerts = provider(restrict(Certificate.objects.all(), user, "view"))[:10]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from zhiyang.core import offline
 from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.models import User
 from zhiyang.core.pages import Link, ObjectListView
@@ -48,7 +49,9 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
         answer = offline.handle_post(
             request,
             form,
-            save=lambda form: services.report_hazard(user=request.user, data=form.service_data()),
+            save=lambda form: services.report_hazard(
+                actor=user_of(request), data=form.service_data()
+            ),
             success=reported,
             aliases={"chainage_m": "chainage"},
         )
@@ -113,7 +116,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "view",
         pk=pk,
     )
-    steps = services.allowed_steps(request.user, hazard)
+    steps = services.allowed_steps(user_of(request), hazard)
     candidates = _assignee_candidates(hazard) if HazardAction.ASSIGN in steps else None
     form = HazardStepForm(candidates=candidates)
     if request.method == "POST":
@@ -125,7 +128,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.take_step(
-                    user=request.user, hazard=hazard, action=action, data=form.cleaned_data
+                    actor=user_of(request), hazard=hazard, action=action, data=form.cleaned_data
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

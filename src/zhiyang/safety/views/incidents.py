@@ -37,10 +37,10 @@ class IncidentEdit(SafetyPage, ObjectEditView):
     success_url_name = "safety:incident-detail"
 
     def service_create(self, *, data: dict[str, Any]) -> Incident:
-        return services.create_incident(user=self.actor, data=data)
+        return services.create_incident(actor=self.actor, data=data)
 
     def service_update(self, *, obj: Any, data: dict[str, Any]) -> Incident:
-        return services.update_incident(user=self.actor, incident=obj, data=data)
+        return services.update_incident(actor=self.actor, incident=obj, data=data)
 
 
 class IncidentDetail(SafetyPage, ObjectDetailView):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhiyang.core import actors
 from zhiyang.core.access import access_object, require
+from zhiyang.core.actors import user_of
 from zhiyang.core.pages import Link, ObjectEditView, ObjectListView
 from zhiyang.safety import services
 from zhiyang.safety.choices import ItemResult
@@ -51,7 +52,7 @@ class InspectionPlan(SafetyPage, ObjectEditView):
         return {"planned_date": timezone.localdate()}
 
     def service_create(self, *, data: dict[str, Any]) -> Inspection:
-        return services.plan_inspection(user=self.actor, data=data)
+        return services.plan_inspection(actor=self.actor, data=data)
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,7 +80,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         try:
             services.record_inspection(
-                user=request.user,
+                actor=user_of(request),
                 inspection=inspection,
                 entries=entries,
                 note=request.POST.get("note", ""),
@@ -121,7 +122,7 @@ def inspection_raise(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     if result is None:
         raise PermissionDenied
     try:
-        hazard = services.raise_hazard_from_result(user=request.user, result=result)
+        hazard = services.raise_hazard_from_result(actor=user_of(request), result=result)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("safety:inspection-detail", pk=pk)

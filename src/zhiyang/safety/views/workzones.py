@@ -50,7 +50,7 @@ class WorkZoneList(SafetyPage, ObjectListView):
                     downgrade_pct=d["downgrade_pct"] or 0.0,
                     work_length_m=d["work_length_m"],
                     design_speed_kmh=d.get("normal_speed_kmh"),
-                    parameters=services.standard_overrides(request.user) or None,
+                    parameters=services.standard_overrides(self.actor) or None,
                 )
             except (kernel.WorkZoneInputError, kernel.ParameterError) as exc:
                 design_form.add_error(None, str(exc))
@@ -69,10 +69,10 @@ class WorkZoneEdit(SafetyPage, ObjectEditView):
     success_url_name = "safety:workzone-detail"
 
     def service_create(self, *, data: dict[str, Any]) -> WorkZone:
-        return services.create_work_zone(user=self.actor, data=data)
+        return services.create_work_zone(actor=self.actor, data=data)
 
     def service_update(self, *, obj: Any, data: dict[str, Any]) -> WorkZone:
-        return services.update_work_zone(user=self.actor, work_zone=obj, data=data)
+        return services.update_work_zone(actor=self.actor, work_zone=obj, data=data)
 
 
 class WorkZoneDetail(SafetyPage, ObjectDetailView):

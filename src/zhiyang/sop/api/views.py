@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhiyang.core.access import access_object, may, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.viewsets import ScopedReadOnlyViewSet
 from zhiyang.sop import services
 from zhiyang.sop.api.serializers import (
@@ -94,7 +95,7 @@ class ChecklistRunViewSet(ScopedReadOnlyViewSet):
             version=version, post=request.data, files=request.FILES
         )
         run, created = services.submit_run(
-            user=request.user, work_order=work_order, submission=submission
+            actor=user_of(request), work_order=work_order, submission=submission
         )
         fresh = self.get_queryset().filter(pk=run.pk).first() or run
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -110,7 +111,7 @@ class ChecklistRunViewSet(ScopedReadOnlyViewSet):
         body = SignOffRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.sign_off(
-            user=request.user,
+            actor=user_of(request),
             run=run,
             step_code=body.validated_data["step_code"],
             note=body.validated_data["note"],
@@ -141,7 +142,7 @@ class NonConformanceViewSet(ScopedReadOnlyViewSet):
             step_code=body.validated_data["step_code"],
         )
         ncr = services.raise_ncr(
-            user=request.user, result=result, description=body.validated_data["description"]
+            actor=user_of(request), result=result, description=body.validated_data["description"]
         )
         return Response(self.get_serializer(ncr).data, status=status.HTTP_201_CREATED)
 
@@ -152,11 +153,11 @@ class NonConformanceViewSet(ScopedReadOnlyViewSet):
         text = body.validated_data["text"]
         try:
             if name == "rectify":
-                ncr = services.rectify_ncr(user=request.user, ncr=ncr, corrective_action=text)
+                ncr = services.rectify_ncr(actor=user_of(request), ncr=ncr, corrective_action=text)
             elif name == "approve":
-                ncr = services.approve_ncr(user=request.user, ncr=ncr, note=text)
+                ncr = services.approve_ncr(actor=user_of(request), ncr=ncr, note=text)
             else:
-                ncr = services.reject_ncr(user=request.user, ncr=ncr, note=text)
+                ncr = services.reject_ncr(actor=user_of(request), ncr=ncr, note=text)
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         fresh = restrict(NonConformance.objects.all(), request.user).filter(pk=ncr.pk).first()

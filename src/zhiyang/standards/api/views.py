@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhiyang.core.access import scope_of
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.viewsets import ScopedModelViewSet
 from zhiyang.core.models import Organisation
 from zhiyang.standards import registry, services
@@ -126,7 +127,7 @@ class ParameterOverrideViewSet(ScopedModelViewSet):
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
         return services.create_override(
-            user=self.request.user,
+            actor=user_of(self.request),
             standard=data["standard"],
             organisation=data.get("organisation"),
             overrides=data["overrides"],
@@ -136,8 +137,8 @@ class ParameterOverrideViewSet(ScopedModelViewSet):
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, ParameterOverride)
-        return services.update_override(user=self.request.user, obj=obj, data=data)
+        return services.update_override(actor=user_of(self.request), obj=obj, data=data)
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, ParameterOverride)
-        services.delete_override(user=self.request.user, obj=obj)
+        services.delete_override(actor=user_of(self.request), obj=obj)

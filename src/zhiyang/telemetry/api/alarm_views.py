@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from zhiyang.telemetry import alarms as services
 from zhiyang.telemetry.api.alarm_serializers import (
@@ -40,13 +41,13 @@ class AlarmViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=None, responses=AlarmSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: Any = None) -> Response:
-        alarm = services.acknowledge_alarm(user=request.user, alarm=self.get_object())
+        alarm = services.acknowledge_alarm(actor=user_of(request), alarm=self.get_object())
         return Response(self.get_serializer(alarm).data)
 
     @extend_schema(request=None, responses=AlarmSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: Any = None) -> Response:
-        alarm = services.resolve_alarm(user=request.user, alarm=self.get_object())
+        alarm = services.resolve_alarm(actor=user_of(request), alarm=self.get_object())
         return Response(self.get_serializer(alarm).data)
 
 
@@ -58,11 +59,11 @@ class PavingSetupViewSet(ScopedModelViewSet):
     filterset_fields = ["project"]
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.save_setup(user=self.request.user, data=data)
+        return services.save_setup(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, PavingSetup)
-        return services.save_setup(user=self.request.user, data=data, setup=obj)
+        return services.save_setup(actor=user_of(self.request), data=data, setup=obj)
 
 
 class DeviceStateViewSet(ScopedReadOnlyViewSet):

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.errors import error_response
 from zhiyang.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from zhiyang.telemetry import schema, services
@@ -165,19 +166,19 @@ class DeviceViewSet(ScopedModelViewSet):
         return super().get_serializer_class()
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_device(user=self.request.user, data=data)
+        return services.create_device(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Device)
         return services.set_active(
-            user=self.request.user, device=obj, active=data.get("active", obj.active)
+            actor=user_of(self.request), device=obj, active=data.get("active", obj.active)
         )
 
     @extend_schema(request=None, responses=TokenSerializer)
     @action(detail=True, methods=["post"], url_path="issue-token")
     def issue_token(self, request: Request, pk: str | None = None) -> Response:
         device = self.get_object()
-        token = services.issue_token(user=request.user, device=device)
+        token = services.issue_token(actor=user_of(request), device=device)
         return Response({"device": device.code, "token": token, "topic": topic_for(device.code)})
 
 

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhiyang.core.access import restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.viewsets import ScopedModelViewSet
 from zhiyang.works import services
 from zhiyang.works.api.serializers import (
@@ -49,15 +50,15 @@ class ProjectViewSet(ScopedModelViewSet):
     matrix_actions = {"set_status": "view"}
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_project(user=self.request.user, **data)
+        return services.create_project(actor=user_of(self.request), **data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Project)
-        return services.update_project(user=self.request.user, project=obj, **data)
+        return services.update_project(actor=user_of(self.request), project=obj, **data)
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, Project)
-        services.delete_project(user=self.request.user, project=obj)
+        services.delete_project(actor=user_of(self.request), project=obj)
 
     @extend_schema(request=StatusSerializer, responses=ProjectSerializer)
     @action(detail=True, methods=["post"], url_path="status")
@@ -66,7 +67,7 @@ class ProjectViewSet(ScopedModelViewSet):
         body = StatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         project = services.set_project_status(
-            user=request.user, project=project, status=body.validated_data["status"]
+            actor=user_of(request), project=project, status=body.validated_data["status"]
         )
         return Response(self.get_serializer(project).data)
 
@@ -89,7 +90,7 @@ class WorkOrderViewSet(ScopedModelViewSet):
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
         values = dict(data)
         project = values.pop("project")
-        return services.create_work_order(user=self.request.user, project=project, **values)
+        return services.create_work_order(actor=user_of(self.request), project=project, **values)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, WorkOrder)
@@ -97,10 +98,12 @@ class WorkOrderViewSet(ScopedModelViewSet):
         values.pop("project", None)
         crew = values.pop("crew", obj.crew)
         equipment = values.pop("equipment", None)
-        work_order = services.update_work_order(user=self.request.user, work_order=obj, **values)
+        work_order = services.update_work_order(
+            actor=user_of(self.request), work_order=obj, **values
+        )
         if "crew" in data or "equipment" in data:
             work_order = services.assign_work_order(
-                user=self.request.user,
+                actor=user_of(self.request),
                 work_order=work_order,
                 crew=crew,
                 equipment=equipment if equipment is not None else list(obj.equipment.all()),
@@ -109,7 +112,7 @@ class WorkOrderViewSet(ScopedModelViewSet):
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, WorkOrder)
-        services.delete_work_order(user=self.request.user, work_order=obj)
+        services.delete_work_order(actor=user_of(self.request), work_order=obj)
 
     def _answer(self, work_order: WorkOrder) -> Response:
         fresh = restrict(WorkOrder.objects.all(), self.request.user).filter(pk=work_order.pk)
@@ -122,7 +125,7 @@ class WorkOrderViewSet(ScopedModelViewSet):
         body = AssignSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         work_order = services.assign_work_order(
-            user=request.user,
+            actor=user_of(request),
             work_order=work_order,
             crew=body.validated_data.get("crew"),
             equipment=body.validated_data.get("equipment") or [],
@@ -135,7 +138,9 @@ class WorkOrderViewSet(ScopedModelViewSet):
         body = WorkOrderStepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         work_order = services.start_work_order(
-            user=request.user, work_order=self.get_object(), day=body.validated_data.get("date")
+            actor=user_of(request),
+            work_order=self.get_object(),
+            day=body.validated_data.get("date"),
         )
         return self._answer(work_order)
 
@@ -145,14 +150,16 @@ class WorkOrderViewSet(ScopedModelViewSet):
         body = WorkOrderStepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         work_order = services.complete_work_order(
-            user=request.user, work_order=self.get_object(), day=body.validated_data.get("date")
+            actor=user_of(request),
+            work_order=self.get_object(),
+            day=body.validated_data.get("date"),
         )
         return self._answer(work_order)
 
     @extend_schema(request=None, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
-        work_order = services.close_work_order(user=request.user, work_order=self.get_object())
+        work_order = services.close_work_order(actor=user_of(request), work_order=self.get_object())
         return self._answer(work_order)
 
 
@@ -191,7 +198,7 @@ class DailyReportViewSet(ScopedModelViewSet):
         data = request.data
         client_uuid = data.get("client_uuid") if hasattr(data, "get") else None
         if client_uuid:
-            existing = services.existing_report(request.user, client_uuid)
+            existing = services.existing_report(user_of(request), client_uuid)
             if existing is not None:
                 return Response(self.get_serializer(existing).data, status=status.HTTP_200_OK)
         serializer = self.get_serializer(data=request.data)
@@ -199,7 +206,7 @@ class DailyReportViewSet(ScopedModelViewSet):
         data = dict(serializer.validated_data)
         quantities = self._quantities(data) or []
         report, created = services.submit_daily_report(
-            user=request.user, data=data, quantities=quantities
+            actor=user_of(request), data=data, quantities=quantities
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(report).data, status=code)
@@ -210,7 +217,7 @@ class DailyReportViewSet(ScopedModelViewSet):
         values.pop("client_uuid", None)
         quantities = self._quantities(values)
         return services.resubmit_daily_report(
-            user=self.request.user, report=obj, data=values, quantities=quantities
+            actor=user_of(self.request), report=obj, data=values, quantities=quantities
         )
 
     def _decided(self, report: DailyReport) -> Response:
@@ -220,7 +227,7 @@ class DailyReportViewSet(ScopedModelViewSet):
     @extend_schema(request=None, responses=DailyReportSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        report = services.approve_daily_report(user=request.user, report=self.get_object())
+        report = services.approve_daily_report(actor=user_of(request), report=self.get_object())
         return self._decided(report)
 
     @extend_schema(request=DecisionSerializer, responses=DailyReportSerializer)
@@ -229,7 +236,7 @@ class DailyReportViewSet(ScopedModelViewSet):
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         report = services.reject_daily_report(
-            user=request.user, report=self.get_object(), reason=body.validated_data["reason"]
+            actor=user_of(request), report=self.get_object(), reason=body.validated_data["reason"]
         )
         return self._decided(report)
 
@@ -249,7 +256,7 @@ class DailyReportViewSet(ScopedModelViewSet):
     def photos(self, request: Request, pk: str | None = None) -> Response:
         report = self.get_object()
         photo = services.add_daily_photo(
-            user=request.user,
+            actor=user_of(request),
             report=report,
             photo=request.FILES.get("photo"),
             caption=str(request.data.get("caption", ""))[:200],

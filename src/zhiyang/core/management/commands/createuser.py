@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.choices import Role
 from zhiyang.core.models import Organisation, User
 from zhiyang.core.services import create_object
@@ -102,7 +103,7 @@ class Command(BaseCommand):
 
         try:
             user = create_object(
-                user=None,
+                actor=SYSTEM,
                 model=User,
                 data={
                     "username": username,

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import Organisation
 from zhiyang.fleet import services
 from zhiyang.fleet.models import Equipment, ServiceInterval, TelematicsSource
@@ -93,7 +94,7 @@ class Command(BaseCommand):
         try:
             result = services.import_document(
                 data,
-                user=None,
+                actor=SYSTEM,
                 organisation=organisation,
                 filename=path.name,
                 create_unknown=options["create_unknown"],
@@ -138,7 +139,7 @@ class Command(BaseCommand):
                 )
 
             try:
-                result = poll_source(source, force=options["force"], progress=report)
+                result = poll_source(source, actor=SYSTEM, force=options["force"], progress=report)
             except PollError as exc:
                 failed += 1
                 self.stderr.write(f"{source.name}: {exc}")

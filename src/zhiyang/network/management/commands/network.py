@@ -97,7 +97,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("No file %(path)s.") % {"path": path})
         try:
-            summary = importexport.import_network_file(path, user=self._user(options))
+            summary = importexport.import_network_file(path, actor=self._user(options))
         except importexport.ImportValidationError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))

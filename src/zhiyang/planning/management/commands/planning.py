@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import Organisation
 from zhiyang.planning import reports, services
 from zhiyang.planning.calibration import at_bound
@@ -119,7 +120,7 @@ class Command(BaseCommand):
             if not quiet:
                 self.stderr.write(f"[{pct:3.0f} %] {message}", style_func=lambda s: s)
 
-        summary = services.run_scenario(user=None, scenario=scenario, progress=progress)
+        summary = services.run_scenario(actor=SYSTEM, scenario=scenario, progress=progress)
         lines = [
             _("%(units)d units, %(candidates)d candidates.")
             % {"units": summary["units"], "candidates": summary["candidates"]}
@@ -143,7 +144,7 @@ class Command(BaseCommand):
 
     def _calibrate(self, options: dict[str, Any]) -> None:
         organisation = _organisation(options["organisation"])
-        fitted = services.fit_calibrations(user=None, organisation=organisation)
+        fitted = services.fit_calibrations(actor=SYSTEM, organisation=organisation)
         rows = [
             {
                 "pavement": c.pavement,

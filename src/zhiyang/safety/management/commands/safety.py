@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.network.chainage import format_chainage
 from zhiyang.safety import services
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         today = _date(options["today"]) if options.get("today") else None
         if options["subcommand"] == "escalate":
-            count = services.escalate_overdue(user=None, today=today)
+            count = services.escalate_overdue(actor=SYSTEM, today=today)
             self.stdout.write(_("%(count)d overdue hazard(s) escalated.") % {"count": count})
             return
         for hazard in services.overdue_hazards(today).select_related("route"):

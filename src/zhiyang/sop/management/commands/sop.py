@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.sop import content as sop_content
 from zhiyang.sop import services
 from zhiyang.sop.choices import VersionStatus
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         elif options["subcommand"] == "show":
             self._show(options["code"], options["format"])
         else:
-            for code, created in services.load_instructions(user=None):
+            for code, created in services.load_instructions(actor=SYSTEM):
                 state = _("created") if created else _("present")
                 self.stdout.write(f"{code}: {state}")
 

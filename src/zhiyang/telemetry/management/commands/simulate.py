@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM, Actor
 from zhiyang.fleet.models import Equipment
 from zhiyang.network.linref import route_coords
 from zhiyang.telemetry import schema
@@ -136,7 +137,7 @@ def device_code(equipment: Equipment) -> str:
     return f"DEV-{equipment.code}"[:64]
 
 
-def paving_train(project: Project, *, user: Any = None, create: bool = True) -> Train:
+def paving_train(project: Project, *, actor: Actor, create: bool = True) -> Train:
     """The project's paving train, its devices created (through the device services) when
     missing. SimulateError when the project has no paving work order or no paver."""
     from zhiyang.telemetry import services as device_services
@@ -176,7 +177,7 @@ def paving_train(project: Project, *, user: Any = None, create: bool = True) -> 
             if not create:
                 continue
             device = device_services.create_device(
-                user=user, equipment=machine, code=device_code(machine)
+                actor=actor, equipment=machine, code=device_code(machine)
             )
             created.append(device.code)
         width = (
@@ -330,11 +331,11 @@ def run_local(
     return result
 
 
-def issue_tokens(train: Train, *, user: Any = None) -> dict[str, str]:
+def issue_tokens(train: Train, *, actor: Actor) -> dict[str, str]:
     """Fresh tokens for the train's devices (device code → token)."""
     from zhiyang.telemetry import services as device_services
 
-    return {d.code: device_services.issue_token(user=user, device=d) for _m, d in train.machines}
+    return {d.code: device_services.issue_token(actor=actor, device=d) for _m, d in train.machines}
 
 
 def run_http(
@@ -518,7 +519,7 @@ class Command(BaseCommand):
         if duration <= 0 or rate <= 0 or speed < 0:
             raise SimulateError(_("Duration and rate must be positive and speed not negative."))
         project = find_project(options["project"])
-        train = paving_train(project)
+        train = paving_train(project, actor=SYSTEM)
         for code in train.created:
             self.stdout.write(_("Created device %(code)s.") % {"code": code})
         config = shift_config(
@@ -559,7 +560,7 @@ class Command(BaseCommand):
         if transport == "local":
             result = run_local(shift, speed=speed, progress=progress)
         else:
-            tokens = issue_tokens(train)
+            tokens = issue_tokens(train, actor=SYSTEM)
             self.stdout.write(_("Issued fresh tokens for %(n)d devices.") % {"n": len(tokens)})
             if transport == "http":
                 result = run_http(shift, tokens, url=options["url"], speed=speed, progress=progress)

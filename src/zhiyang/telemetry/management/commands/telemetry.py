@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.telemetry import schema
 
 
@@ -211,7 +212,7 @@ class Command(BaseCommand):
                 _("No machine with the code %(code)s.") % {"code": options["machine"]}
             )
         try:
-            device = create_device(user=None, equipment=equipment, code=options["code"])
+            device = create_device(actor=SYSTEM, equipment=equipment, code=options["code"])
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         self.stdout.write(
@@ -226,7 +227,7 @@ class Command(BaseCommand):
         device = Device.objects.filter(code=options["code"]).first()
         if device is None:
             raise CommandError(_("No device with the code %(code)s.") % {"code": options["code"]})
-        token = issue_token(user=None, device=device)
+        token = issue_token(actor=SYSTEM, device=device)
         topic = f"zhiyang/v1/{device.code}/readings"
         if options["format"] == "json":
             self.stdout.write(json.dumps({"device": device.code, "token": token, "topic": topic}))

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import Organisation
 from zhiyang.works import progress as service
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                     _("No organisation with code %(code)s.") % {"code": options["organisation"]}
                 )
         branch = service.branch_progress(
-            user=None, status_date=day, year=options["year"], organisation=organisation
+            user=SYSTEM, status_date=day, year=options["year"], organisation=organisation
         )
         projects = [p for p in branch.projects if p.behind or not options["behind"]]
         rows = [self._row(p) for p in projects if p.project is not None]
