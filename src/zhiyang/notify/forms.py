@@ -106,7 +106,9 @@ def _form_field(spec: Any, *, stored_secret: bool) -> forms.Field:
         return forms.CharField(
             label=spec.label,
             required=False,
-            widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+            # Echoes only what was just typed (a form with errors); stored secrets are never
+            # put into the form's initial values.
+            widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "off"}),
             help_text=help_text,
             max_length=1000,
         )
