@@ -32,4 +32,5 @@ urlpatterns = [
     path("telemetry/", include("zhiyang.telemetry.api.urls")),
     path("qc/", include("zhiyang.qc.api.urls")),
     path("standards/", include("zhiyang.standards.api.urls")),
+    path("notify/", include("zhiyang.notify.api.urls")),
 ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "zhiyang.planning",
     "zhiyang.telemetry",
     "zhiyang.qc",
+    "zhiyang.notify",
     "zhiyang.web",
     "zhiyang.demo",
 ]
@@ -172,6 +173,19 @@ MAP_TILE_ATTRIBUTION = conf.env_str("ZHIYANG_TILE_ATTRIBUTION", "")
 # Telemetry: the Parquet lake of machine readings (docs/telemetry.md); the MQTT subscriber
 # reads its broker settings from ZHIYANG_MQTT_* itself (telemetry/mqtt.py).
 ZHIYANG_LAKE_DIR = conf.env_str("ZHIYANG_LAKE_DIR", "") or None
+
+# Notifications (docs/notifications.md): links in messages point here; the site's own SMTP
+# server for e-mail to people whose organisation has no e-mail channel (empty host: none);
+# the SMS gateway's provider.
+NOTIFY_SITE_URL = conf.env_str("ZHIYANG_SITE_URL", "http://127.0.0.1:8000")
+NOTIFY_SMS_PROVIDER = conf.env_str("ZHIYANG_SMS_PROVIDER", "aliyun")
+EMAIL_HOST = conf.env_str("ZHIYANG_EMAIL_HOST", "")
+EMAIL_PORT = conf.env_int("ZHIYANG_EMAIL_PORT", 465)
+EMAIL_HOST_USER = conf.env_str("ZHIYANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = conf.env_str("ZHIYANG_EMAIL_PASSWORD", "")
+EMAIL_USE_SSL = conf.env_str("ZHIYANG_EMAIL_SECURITY", "ssl") == "ssl"
+EMAIL_USE_TLS = conf.env_str("ZHIYANG_EMAIL_SECURITY", "ssl") == "starttls"
+DEFAULT_FROM_EMAIL = conf.env_str("ZHIYANG_EMAIL_FROM", "zhiyang@localhost")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -19,9 +19,9 @@ urlpatterns = [
     path("telemetry/", include("zhiyang.telemetry.urls")),
     path("qc/", include("zhiyang.qc.urls")),
     path("standards/", include("zhiyang.standards.urls")),
+    path("notifications/", include("zhiyang.notify.urls")),
     # The language switch works before login too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("zhiyang.api_urls")),
 ]
-

@@ -58,15 +58,30 @@ def scope_of(user: Any) -> Scope:
     elif user.organisation_id is None:
         scope = Scope.nothing()
     else:
-        org = user.organisation
-        scope = Scope(
-            everything=org.whole_network,
-            district_ids=frozenset(org.districts.values_list("pk", flat=True)),
-            route_ids=frozenset(org.routes.values_list("pk", flat=True)),
-            organisation_ids=frozenset({org.pk}),
-        )
+        scope = organisation_scope(user.organisation)
     user._zhiyang_scope = scope
     return scope
+
+
+def organisation_scope(org: Any) -> Scope:
+    """The scope an organisation covers (its users' scope, e.g. for a group channel)."""
+    return Scope(
+        everything=org.whole_network,
+        district_ids=frozenset(org.districts.values_list("pk", flat=True)),
+        route_ids=frozenset(org.routes.values_list("pk", flat=True)),
+        organisation_ids=frozenset({org.pk}),
+    )
+
+
+def scope_contains(scope: Scope, obj: models.Model) -> bool:
+    """True if the (saved) object lies inside ``scope`` (role permissions aside)."""
+    if scope.everything:
+        return True
+    model = type(obj)
+    scope_q = getattr(model, "scope_q", None)
+    if scope_q is None:
+        return True
+    return model._default_manager.filter(scope_q(scope), pk=obj.pk).exists()
 
 
 def may(user: Any, model: type[models.Model], action: str) -> bool:

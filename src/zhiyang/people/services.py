@@ -27,6 +27,7 @@ from zhiyang.core import services as core_services
 from zhiyang.core.access import restrict, scope_of
 from zhiyang.core.actors import Actor, audit_user, is_system, organisation_of
 from zhiyang.core.models import Organisation, User
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.people.choices import AlertLevel, CertificateType, TrainingLevel
 from zhiyang.people.models import (
     Briefing,
@@ -119,6 +120,7 @@ def record_certificate_alerts(*, today: dt.date | None = None) -> int:
         if a.certificate.pk not in existing
     ]
     CertificateAlert.objects.bulk_create(new, ignore_conflicts=True)
+    notify_hooks.certificate_alerts(new)
     return len(new)
 
 

@@ -26,6 +26,7 @@ from zhiyang.core.choices import AuditAction
 from zhiyang.core.models import AuditLog
 from zhiyang.core.roles import resource_of
 from zhiyang.core.services import create_object, update_object
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.telemetry.models import Alarm, AlarmStatus, PavingSetup, Severity
 from zhiyang.telemetry.rules import Event, notified_roles
 
@@ -193,6 +194,7 @@ def apply_events(
         ]
         if rows:
             _audit_rows(rows)
+        notify_hooks.alarms_changed(created=created, resolved=resolved)
     return created + list(dirty.values())
 
 

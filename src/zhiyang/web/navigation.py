@@ -43,6 +43,7 @@ ADMINISTRATION = _("Administration")
 MENU: tuple[NavItem, ...] = (
     NavItem(_("Dashboard"), "web:dashboard", None, "dashboard", OVERVIEW),
     NavItem(_("Map"), "web:map", "network.section", "map", OVERVIEW),
+    NavItem(_("Notifications"), "notify:inbox-list", "notify.inboxitem", "megaphone", OVERVIEW),
     NavItem(_("Routes"), "network:route-list", "network.route", "route", NETWORK),
     NavItem(_("Import"), "network:import", "network.section", "upload", NETWORK, action="add"),
     NavItem(_("Condition map"), "condition:map", "condition.surveyunit", "map", CONDITION),
@@ -137,6 +138,13 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Audit log"), "audit-log", "core.auditlog", "audit", ADMINISTRATION),
     NavItem(_("Permissions"), "permission-matrix", "core.user", "lock", ADMINISTRATION),
     NavItem(_("Admin site"), "admin:index", None, "settings", ADMINISTRATION, staff_only=True),
+    NavItem(
+        _("Notification channels"),
+        "notify:channel-list",
+        "notify.channel",
+        "megaphone",
+        ADMINISTRATION,
+    ),
 )
 
 

@@ -21,6 +21,7 @@ from zhiyang.condition.models import SurveyUnit
 from zhiyang.core import actors, audit
 from zhiyang.core.actors import Actor
 from zhiyang.core.choices import AuditAction
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.planning import catalogue
 from zhiyang.planning.choices import Objective, ScenarioStatus
 from zhiyang.planning.models import Calibration, PlanItem, Scenario, ScenarioRun
@@ -116,6 +117,7 @@ def run_scenario(
         )
         _set_status(scenario, ScenarioStatus.FAILED, text)
         raise
+    notify_hooks.plan_ready(scenario, actor=actor)
     return summary
 
 

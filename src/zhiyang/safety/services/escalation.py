@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zhiyang.core import audit
 from zhiyang.core.actors import Actor, audit_user
 from zhiyang.core.choices import AuditAction
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.safety.choices import HazardAction, HazardStatus
 from zhiyang.safety.models import Hazard, HazardEvent
 
@@ -61,5 +62,6 @@ def escalate_overdue(*, actor: Actor, today: datetime.date | None = None) -> int
                 before=before,
                 after={**audit.snapshot(hazard), "step": HazardAction.ESCALATE},
             )
+            notify_hooks.hazard_escalated(hazard)
             count += 1
     return count

@@ -22,6 +22,7 @@ from zhiyang.core.choices import AuditAction, Role
 from zhiyang.network import linref
 from zhiyang.network.models import Route
 from zhiyang.network.services import FIELD_LOCATE_TOLERANCE_M, district_at, locate_field_point
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.safety.choices import HazardAction, HazardStatus
 from zhiyang.safety.models import Hazard, HazardEvent, WorkZone
 
@@ -209,6 +210,7 @@ def report_hazard(*, actor: Actor, data: Mapping[str, Any]) -> tuple[Hazard, boo
             if existing is not None:
                 return existing, False
         raise
+    notify_hooks.hazard_reported(hazard, actor=actor)
     return hazard, True
 
 

@@ -12,6 +12,7 @@ from zhiyang.core import services
 from zhiyang.core.access import may
 from zhiyang.core.actors import Actor, audit_user, is_system
 from zhiyang.core.choices import Role
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.sop.choices import NcrStatus
 from zhiyang.sop.models import (
     NonConformance,
@@ -36,7 +37,7 @@ def raise_ncr(*, actor: Actor, result: StepResult, description: str) -> NonConfo
     ).exclude(status=NcrStatus.APPROVED)
     if open_ncr.exists():
         raise ValidationError(_("This step already has an open non-conformance report."))
-    return services.create_object(
+    ncr = services.create_object(
         actor=actor,
         model=NonConformance,
         data={
@@ -48,6 +49,8 @@ def raise_ncr(*, actor: Actor, result: StepResult, description: str) -> NonConfo
             "raised_at": timezone.now(),
         },
     )
+    notify_hooks.ncr_raised(ncr, actor=actor)
+    return ncr
 
 
 def _transition(ncr: NonConformance, allowed: tuple[str, ...]) -> None:

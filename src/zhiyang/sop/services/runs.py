@@ -20,6 +20,7 @@ from zhiyang.analytics import specs
 from zhiyang.core import offline, services
 from zhiyang.core.access import may
 from zhiyang.core.actors import Actor, audit_user
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.sop.choices import RunStatus
 from zhiyang.sop.models import (
     ChecklistRun,
@@ -325,4 +326,5 @@ def submit_run(
             if existing is not None:
                 return existing, False
         raise
+    notify_hooks.signoff_waiting(run, actor=actor)
     return run, True

@@ -19,6 +19,7 @@ from zhiyang.core import services as core_services
 from zhiyang.core.access import restrict
 from zhiyang.core.actors import Actor, audit_user
 from zhiyang.core.choices import AuditAction
+from zhiyang.notify import hooks as notify_hooks
 from zhiyang.works.choices import DailyReportStatus, ProjectStatus, WorkOrderStatus
 from zhiyang.works.models import DailyPhoto, DailyQuantity, DailyReport, Project, WorkOrder
 from zhiyang.works.services.common import APPROVAL_RESOURCE, _record_update
@@ -186,6 +187,7 @@ def submit_daily_report(
             if existing is not None:
                 return existing, False
         raise
+    notify_hooks.daily_report_submitted(report, actor=actor)
     return report, True
 
 

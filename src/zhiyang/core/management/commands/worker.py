@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from zhiyang.core.signals import worker_started
+
 
 def worker_arguments(options: dict[str, Any]) -> list[str]:
     """The ``db_worker`` command line for our options."""
@@ -65,4 +67,6 @@ class Command(BaseCommand):
             raise CommandError(_("--interval must be positive."))
         if options["max_tasks"] is not None and options["max_tasks"] < 1:
             raise CommandError(_("--max-tasks must be at least 1."))
+        # Apps recover what a killed worker left (notify: its outbox) before tasks run.
+        worker_started.send(sender=self.__class__)
         call_command("db_worker", *worker_arguments(options), verbosity=options["verbosity"])

@@ -1,0 +1,21 @@
+"""Background tasks of the notify app (django-tasks; ``zhiyang worker`` runs them)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from zhiyang.notify import delivery
+
+
+@task()
+def deliver() -> dict[str, int]:
+    """Send the outbox: every delivery and digest that is due; schedules its next run."""
+    return delivery.deliver_due()
+
+
+@task()
+def daily_checks() -> int:
+    """The daily notifications raised by notify itself (machine services due)."""
+    from zhiyang.notify import hooks
+
+    return hooks.services_due()
