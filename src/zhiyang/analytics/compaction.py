@@ -19,10 +19,10 @@ The model (docs/qc.md has the measured accuracy; parameters in
    direction field (+1 forward, -1 reverse, 0 stopped/unknown) a change between forward and
    reverse also ends the pass.
 3. **Drum lines.** At each vertex the drum is a line of the drum width, perpendicular to the
-   heading: the message's heading where given (degrees clockwise from north), else the chord
-   of the track over ``heading_window_m`` of travel within the pass; its centre is the vertex
-   with the cross-track position averaged over the same window (RTK noise across the track
-   shrinks, the along-track position and the turnaround points stay as measured).
+   heading: the message's heading where given (degrees clockwise from north), else the
+   direction of the track's least-squares line over ``line_window_m`` of travel within the
+   pass; its centre is the vertex projected onto that line (RTK noise across the track is
+   averaged out, the along-track position and the turnaround points stay as measured).
 4. **Sweep.** Between consecutive drum lines of a pass the drum sweeps the quadrilateral
    they span (no gaps between consecutive footprints, whatever the noise of the heading); a
    cell (default 0.5 m) is covered when its centre is inside (even-odd rule, half-open
@@ -68,6 +68,7 @@ class CompactionParams:
     noise_radius_m: float
     min_speed_m_s: float
     heading_window_m: float
+    line_window_m: float
     reversal_hysteresis_m: float
 
     def with_(self, **changes: Any) -> CompactionParams:
@@ -96,6 +97,7 @@ def _check(p: CompactionParams) -> None:
         "max_step_m",
         "noise_radius_m",
         "heading_window_m",
+        "line_window_m",
         "reversal_hysteresis_m",
     ):
         value = getattr(p, name)
@@ -447,12 +449,34 @@ def _sweep(
                 hi += 1
             jm = min(lo, v - 1) if v > a else a
             jp = max(hi, v + 1) if v < b else b
+            # The track's line over the window (least squares, principal axis): its
+            # direction is the heading, the drum centre is the vertex projected onto it.
+            me = 0.0
+            mn = 0.0
+            for q in range(jm, jp + 1):
+                me += ve[q] - ve[v]
+                mn += vn[q] - vn[v]
+            cnt = jp - jm + 1
+            me /= cnt
+            mn /= cnt
+            sxx = 0.0
+            syy = 0.0
+            sxy = 0.0
+            for q in range(jm, jp + 1):
+                dx = ve[q] - ve[v] - me
+                dy = vn[q] - vn[v] - mn
+                sxx += dx * dx
+                syy += dy * dy
+                sxy += dx * dy
             cx = ve[jp] - ve[jm]
             cy = vn[jp] - vn[jm]
-            cl = math.sqrt(cx * cx + cy * cy)
-            if cl > 0:
-                tx = cx / cl
-                ty = cy / cl
+            if sxx + syy > 0:
+                theta = 0.5 * math.atan2(2.0 * sxy, sxx - syy)
+                tx = math.cos(theta)
+                ty = math.sin(theta)
+                if tx * cx + ty * cy < 0:
+                    tx = -tx
+                    ty = -ty
             else:
                 tx = 1.0
                 ty = 0.0
@@ -465,17 +489,9 @@ def _sweep(
                     hy = -hy
                 tx = hx
                 ty = hy
-            # Cross-track position: the mean over the window.
-            me = 0.0
-            mn = 0.0
-            for q in range(jm, jp + 1):
-                me += ve[q]
-                mn += vn[q]
-            me /= jp - jm + 1
-            mn /= jp - jm + 1
-            along = (ve[v] - me) * tx + (vn[v] - mn) * ty
-            ce = me + along * tx
-            cn = mn + along * ty
+            along = -me * tx - mn * ty
+            ce = ve[v] + me + along * tx
+            cn = vn[v] + mn + along * ty
             hw = 0.5 * vw[v]
             lx[v] = ce - ty * hw
             ly[v] = cn + tx * hw
@@ -498,7 +514,7 @@ def _sweep(
             gx1 = min(int(math.floor(xmax / cell - 0.5)), ix0 + nx - 1)  # noqa: RUF046
             gy0 = max(int(math.ceil(ymin / cell - 0.5)), iy0)  # noqa: RUF046
             gy1 = min(int(math.floor(ymax / cell - 0.5)), iy0 + ny - 1)  # noqa: RUF046
-            src = v - 1
+            src = v
             for gy in range(gy0, gy1 + 1):
                 py = (gy + 0.5) * cell
                 for gx in range(gx0, gx1 + 1):
@@ -663,7 +679,7 @@ def pass_events(
         vh,
         vtemp,
         vic,
-        float(p.heading_window_m),
+        float(p.line_window_m),
         ix0,
         iy0,
         nx,

@@ -172,3 +172,134 @@ def compare(
         "max_engine": float(e.max()) if e.size else 0.0,
         "max_truth": float(t.max()) if t.size else 0.0,
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Synthetic roller tracks with a known truth (tests, benchmarks).
+
+
+@dataclass(frozen=True)
+class Track:
+    """Samples of one or more machines (``heading_deg`` the noise-free body heading) and the
+    true passes that made them."""
+
+    machine: NDArray[np.str_]
+    time_s: NDArray[np.float64]
+    easting_m: NDArray[np.float64]
+    northing_m: NDArray[np.float64]
+    drum_width_m: NDArray[np.float64]
+    heading_deg: NDArray[np.float64]
+    direction: NDArray[np.int8]
+    speed_m_s: NDArray[np.float64]
+    passes: tuple[TruePass, ...]
+
+    def __len__(self) -> int:
+        return int(self.time_s.size)
+
+    def columns(self, *, heading: bool = False, direction: bool = False) -> dict[str, Any]:
+        """Keyword arguments of ``analytics.compaction.pass_grid``."""
+        out: dict[str, Any] = {
+            "machine_ids": self.machine,
+            "time_s": self.time_s,
+            "easting_m": self.easting_m,
+            "northing_m": self.northing_m,
+            "drum_width_m": self.drum_width_m,
+        }
+        if heading:
+            out["heading_deg"] = self.heading_deg
+        if direction:
+            out["direction"] = self.direction
+        return out
+
+
+def _along(nodes: NDArray[np.float64], s: NDArray[np.float64]) -> tuple[Any, Any]:
+    seg = np.hypot(*np.diff(nodes, axis=0).T)
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    k = np.clip(np.searchsorted(cum, s, side="right") - 1, 0, len(seg) - 1)
+    f = (s - cum[k]) / seg[k]
+    xy = nodes[k] + (nodes[k + 1] - nodes[k]) * f[:, None]
+    d = (nodes[k + 1] - nodes[k]) / seg[k, None]
+    return xy, d
+
+
+def back_and_forth(
+    nodes: Sequence[Sequence[float]],
+    *,
+    passes: int,
+    device: str = "R1",
+    width_m: float = 2.0,
+    speed_m_s: float = 1.1,
+    rate_hz: float = 10.0,
+    noise_m: float = 0.0,
+    stop_s: float = 3.0,
+    start_s: float = 0.0,
+    standing_s: float = 0.0,
+    seed: int = 0,
+) -> Track:
+    """A roller driving ``passes`` times back and forth along the polyline ``nodes`` (metres;
+    straight or curved), stopping ``stop_s`` at each turnaround, and standing ``standing_s``
+    before the first pass and after the last (GNSS jitter all along: ``noise_m`` per axis)."""
+    rng = np.random.default_rng(seed)
+    pts = np.asarray(nodes, dtype=float)
+    if len(pts) == 2:  # sample a straight line finely so _along's segments are simple
+        pts = np.linspace(pts[0], pts[1], 3)
+    length = float(np.hypot(*np.diff(pts, axis=0).T).sum())
+    dt = 1.0 / rate_hz
+    run_s = length / speed_m_s
+    t_parts: list[NDArray[np.float64]] = []
+    s_parts: list[NDArray[np.float64]] = []
+    dir_parts: list[NDArray[np.float64]] = []
+    true: list[TruePass] = []
+    t = start_s
+    cycle = [(standing_s, 0.0, 0)] if standing_s else []
+    for p in range(passes):
+        forward = p % 2 == 0
+        cycle.append((run_s, 1.0 if forward else -1.0, 1 if forward else -1))
+        cycle.append((stop_s if p < passes - 1 else standing_s, 0.0, 0))
+    pos = 0.0
+    for duration, sign, direction in cycle:
+        if duration <= 0:
+            continue
+        ts = np.arange(0.0, duration, dt)
+        if sign:
+            s = pos + sign * speed_m_s * ts
+            end = pos + sign * length
+            poly, _d = _along(pts, np.linspace(pos, end, max(2, math.ceil(length / 0.25) + 1)))
+            true.append(TruePass(device, width_m, poly, t, t + duration))
+            pos = end
+        else:
+            s = np.full(ts.size, pos)
+        t_parts.append(t + ts)
+        s_parts.append(np.clip(s, 0.0, length))
+        dir_parts.append(np.full(ts.size, direction))
+        t += duration
+    tt = np.concatenate(t_parts)
+    ss = np.concatenate(s_parts)
+    xy, d = _along(pts, ss)
+    xy = xy + rng.normal(0.0, noise_m, xy.shape)
+    heading = np.degrees(np.arctan2(d[:, 0], d[:, 1])) % 360.0
+    dirs = np.concatenate(dir_parts).astype(np.int8)
+    speed = np.where(dirs != 0, speed_m_s, 0.0)
+    return Track(
+        np.full(tt.size, device),
+        tt,
+        xy[:, 0],
+        xy[:, 1],
+        np.full(tt.size, width_m),
+        heading,
+        dirs,
+        speed,
+        tuple(true),
+    )
+
+
+def combine(*tracks: Track) -> Track:
+    """Several machines' tracks as one."""
+    return Track(
+        *(
+            np.concatenate([getattr(t, f) for t in tracks])
+            for f in Track.__dataclass_fields__
+            if f != "passes"
+        ),
+        tuple(p for t in tracks for p in t.passes),
+    )
