@@ -124,6 +124,7 @@ def roller_columns(table: pa.Table, crs: str) -> dict[str, Any]:
     if "direction" in table.column_names:
         raw = table.column("direction").to_pylist()
         direction = np.array([_DIRECTION.get(v or "", 0) for v in raw], dtype=np.int8)
+    speed = _floats(table, "speed_kmh") if "speed_kmh" in table.column_names else None
     vib = None
     if "vibration" in table.column_names:
         vib = np.array(
@@ -138,6 +139,7 @@ def roller_columns(table: pa.Table, crs: str) -> dict[str, Any]:
         "direction": direction,
         "surface_temp_c": _floats(table, "surface_temp_c"),
         "icmv": _floats(table, "icmv"),
+        "speed_m_s": None if speed is None else speed / 3.6,
         "vibration": vib,
     }
 
@@ -211,7 +213,7 @@ def compaction_over_lake(
     *,
     date: str,
     project: str | None = None,
-    target_passes: int = 1,
+    target_passes: int = compaction.DEFAULTS.target_passes,
     cell_size_m: float = compaction.DEFAULT_CELL_M,
     max_gap_s: float = compaction.DEFAULT_MAX_GAP_S,
     crs: str | None = None,
