@@ -216,8 +216,11 @@ def _vertices(
             cy = sn / cnt
             ddx = e[i] - cx
             ddy = n[i] - cy
-            slow = speed[i] == speed[i] and speed[i] < min_speed
-            start = (ddx * ddx + ddy * ddy >= r2) and not slow
+            d2 = ddx * ddx + ddy * ddy
+            # A slow sample stays in the stop unless clearly away from it (the speed and the
+            # position of one message need not be simultaneous).
+            slow = speed[i] == speed[i] and speed[i] < min_speed and d2 < 4.0 * r2
+            start = d2 >= r2 and not slow
         if start:
             if m >= 0:  # close the previous cluster
                 ve[m] = se / cnt
@@ -246,9 +249,9 @@ def _vertices(
             visum[m] += icmv[i]
             vicnt[m] += 1.0
         d = direction[i]
+        if cnt == 1.0:  # the direction the machine arrived with (0: stopped)
+            vdin[m] = d
         if d != 0:
-            if vdin[m] == 0:
-                vdin[m] = d
             vdout[m] = d
     if m >= 0:
         ve[m] = se / cnt
@@ -425,6 +428,11 @@ def _sweep(
     ry = np.empty(k, np.float64)
     qx = np.empty(4, np.float64)
     qy = np.empty(4, np.float64)
+    px1 = np.zeros(k + 1, np.float64)
+    py1 = np.zeros(k + 1, np.float64)
+    pxx = np.zeros(k + 1, np.float64)
+    pyy = np.zeros(k + 1, np.float64)
+    pxy = np.zeros(k + 1, np.float64)
     half_w = 0.5 * window
     m = 0
     j = 1
@@ -438,6 +446,14 @@ def _sweep(
         while b + 1 < k and seg[b + 1] == pid:
             b += 1
         # Drum lines at vertices a..b of this pass.
+        for q in range(a, b + 1):
+            x = ve[q] - ve[a]
+            y = vn[q] - vn[a]
+            px1[q - a + 1] = px1[q - a] + x
+            py1[q - a + 1] = py1[q - a] + y
+            pxx[q - a + 1] = pxx[q - a] + x * x
+            pyy[q - a + 1] = pyy[q - a] + y * y
+            pxy[q - a + 1] = pxy[q - a] + x * y
         lo = a
         hi = a
         for v in range(a, b + 1):
@@ -451,23 +467,19 @@ def _sweep(
             jp = max(hi, v + 1) if v < b else b
             # The track's line over the window (least squares, principal axis): its
             # direction is the heading, the drum centre is the vertex projected onto it.
-            me = 0.0
-            mn = 0.0
-            for q in range(jm, jp + 1):
-                me += ve[q] - ve[v]
-                mn += vn[q] - vn[v]
+            # Window sums from the pass's prefix sums (coordinates relative to vertex a).
             cnt = jp - jm + 1
-            me /= cnt
-            mn /= cnt
-            sxx = 0.0
-            syy = 0.0
-            sxy = 0.0
-            for q in range(jm, jp + 1):
-                dx = ve[q] - ve[v] - me
-                dy = vn[q] - vn[v] - mn
-                sxx += dx * dx
-                syy += dy * dy
-                sxy += dx * dy
+            sx = (px1[jp + 1 - a] - px1[jm - a]) / cnt
+            sy = (py1[jp + 1 - a] - py1[jm - a]) / cnt
+            sxx = (pxx[jp + 1 - a] - pxx[jm - a]) / cnt - sx * sx
+            syy = (pyy[jp + 1 - a] - pyy[jm - a]) / cnt - sy * sy
+            sxy = (pxy[jp + 1 - a] - pxy[jm - a]) / cnt - sx * sy
+            me = sx - (ve[v] - ve[a])
+            mn = sy - (vn[v] - vn[a])
+            if sxx < 1e-12:
+                sxx = 0.0
+            if syy < 1e-12:
+                syy = 0.0
             cx = ve[jp] - ve[jm]
             cy = vn[jp] - vn[jm]
             if sxx + syy > 0:
@@ -589,9 +601,17 @@ def machine_codes(machine_ids: ArrayLike) -> I64:
     ids = np.asarray(machine_ids)
     if ids.dtype.kind in "iu":
         return np.ascontiguousarray(ids, dtype=np.int64)
-    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    ids = ids.ravel()
+    if ids.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    # Machines come in runs: code the run heads only (np.unique on every string is slow).
+    change = np.empty(ids.size, dtype=bool)
+    change[0] = True
+    change[1:] = ids[1:] != ids[:-1]
+    heads = ids[change]
+    _, first, inverse = np.unique(heads, return_index=True, return_inverse=True)
     rank = np.argsort(np.argsort(first))
-    return np.ascontiguousarray(rank[inverse.ravel()], dtype=np.int64)
+    return np.ascontiguousarray(rank[inverse.ravel()][np.cumsum(change) - 1], dtype=np.int64)
 
 
 def pass_events(
@@ -646,13 +666,18 @@ def pass_events(
         dirs = np.sign(np.nan_to_num(raw)).astype(np.int8)
     if size == 0:
         return PassEvents.empty(), 0
-    # Sort by machine then time (stable: the first of duplicate times stays first), drop dups.
-    order = np.lexsort((t, codes))
-    keep = np.ones(size, dtype=bool)
-    cs, ts = codes[order], t[order]
-    keep[1:] = (cs[1:] != cs[:-1]) | (ts[1:] != ts[:-1])
-    order = order[keep]
-    cols = [a[order] for a in (codes, t, e, n, w, spd, head, dirs, temp, ic)]
+    cols = [codes, t, e, n, w, spd, head, dirs, temp, ic]
+    # Sort by machine then time (stable: the first of duplicate times stays first), drop dups;
+    # tracks already in that order (the usual case) are used as they are.
+    same = codes[1:] == codes[:-1]
+    ordered = bool(np.all((codes[1:] > codes[:-1]) | (same & (t[1:] > t[:-1]))))
+    if not ordered:
+        order = np.lexsort((t, codes))
+        keep = np.ones(size, dtype=bool)
+        cs, ts = codes[order], t[order]
+        keep[1:] = (cs[1:] != cs[:-1]) | (ts[1:] != ts[:-1])
+        order = order[keep]
+        cols = [a[order] for a in cols]
     run, ve, vn, vt, vw, vh, vtemp, vic, _unused, vdin, vdout = _vertices(
         *cols,
         float(p.noise_radius_m),

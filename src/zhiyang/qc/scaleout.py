@@ -124,7 +124,6 @@ def roller_columns(table: pa.Table, crs: str) -> dict[str, Any]:
     if "direction" in table.column_names:
         raw = table.column("direction").to_pylist()
         direction = np.array([_DIRECTION.get(v or "", 0) for v in raw], dtype=np.int8)
-    speed = _floats(table, "speed_kmh") if "speed_kmh" in table.column_names else None
     vib = None
     if "vibration" in table.column_names:
         vib = np.array(
@@ -139,7 +138,6 @@ def roller_columns(table: pa.Table, crs: str) -> dict[str, Any]:
         "direction": direction,
         "surface_temp_c": _floats(table, "surface_temp_c"),
         "icmv": _floats(table, "icmv"),
-        "speed_m_s": None if speed is None else speed / 3.6,
         "vibration": vib,
     }
 

@@ -41,7 +41,9 @@ TARGET_PASSES = 7
 CELL_M = 0.5
 STANDARD = "compaction_qc"
 THERMAL_CELL_M = 0.3
-PATH_STEP_M = 0.2
+#: The paver path keeps a point once the paver is this far from the last (analytics.paving:
+#: GNSS jitter neither adds length nor hides a stop).
+PATH_STEP_M = 0.5
 #: Roller samples further than this from the paver's path are not on the day's mat (driving
 #: to and from the site, another job): they stay out of the pass counts.
 MAT_MARGIN_M = 30.0
@@ -261,12 +263,6 @@ def target_passes(project: Project, setup: Any = None) -> int:
     return int(compaction_parameters(project).target_passes)
 
 
-def _column(table: Any, name: str) -> np.ndarray | None:
-    if name not in table.column_names:
-        return None
-    return np.asarray(table.column(name).to_numpy(zero_copy_only=False), dtype=float)
-
-
 def _compaction(report: QcReport, roller: Any, params: Any) -> None:
     from zhiyang.analytics import compaction
 
@@ -277,9 +273,9 @@ def _compaction(report: QcReport, roller: Any, params: Any) -> None:
     direction = np.array([{"forward": 1, "reverse": -1}.get(d or "", 0) for d in directions])
     temp = roller.column("surface_temp_c").to_numpy(zero_copy_only=False)
     icmv = roller.column("icmv").to_numpy(zero_copy_only=False)
-    # The messages' heading_deg is not used: the heading of the track's own line was the more
-    # accurate against the simulator's truth (docs/qc.md).
-    speed = _column(roller, "speed_kmh")
+    # The messages' heading_deg and speed are not used: against the simulator's truth the
+    # track's own line and the stationary filter on positions were the more accurate
+    # (docs/qc.md).
     grid = compaction.pass_grid(
         np.array(roller.column("device").to_pylist()),
         _times_s(roller.column("time")),
@@ -288,7 +284,6 @@ def _compaction(report: QcReport, roller: Any, params: Any) -> None:
         roller.column("drum_width_m").to_numpy(zero_copy_only=False),
         cell_size_m=CELL_M,
         direction=direction,
-        speed_m_s=None if speed is None else speed / 3.6,
         surface_temp_c=np.asarray(temp, dtype=float),
         icmv=np.asarray(icmv, dtype=float),
         params=params,

@@ -314,6 +314,13 @@ class Shift:
     def epsg(self) -> int:
         return int(self._line.epsg)
 
+    @property
+    def metres_per_chainage_m(self) -> float:
+        """Ground metres per metre of chainage (the route's chainage is stretched onto its
+        line)."""
+        c = self.config
+        return float(self._line.length) / (c.route_end_m - c.route_start_m)
+
     def _positions(
         self, chainage: np.ndarray, offset: np.ndarray, noise_m: float | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
