@@ -413,7 +413,7 @@ def _sweep(
     cell: float,
 ) -> tuple[I64, I64, F64, F64, F64]:
     k = ve.size
-    cap = max(1024, 8 * k)
+    cap = max(1024, 2 * k)
     ev_ix = np.empty(cap, np.int64)
     ev_iy = np.empty(cap, np.int64)
     ev_t = np.empty(cap, np.float64)
