@@ -184,7 +184,7 @@ def _vertices(
     min_speed: float,
     max_gap_s: float,
     max_step_m: float,
-) -> tuple[I64, F64, F64, F64, F64, F64, F64, F64, F64, NDArray[np.int8], NDArray[np.int8]]:
+) -> tuple[I64, F64, F64, F64, F64, F64, F64, F64, NDArray[np.int8], NDArray[np.int8]]:
     size = t.size
     run = np.empty(size, np.int64)
     ve = np.empty(size, np.float64)
@@ -269,7 +269,6 @@ def _vertices(
         vh[:k],
         vtemp[:k],
         vic,
-        np.zeros(0, np.float64),
         vdin[:k],
         vdout[:k],
     )
@@ -678,7 +677,7 @@ def pass_events(
         keep[1:] = (cs[1:] != cs[:-1]) | (ts[1:] != ts[:-1])
         order = order[keep]
         cols = [a[order] for a in cols]
-    run, ve, vn, vt, vw, vh, vtemp, vic, _unused, vdin, vdout = _vertices(
+    run, ve, vn, vt, vw, vh, vtemp, vic, vdin, vdout = _vertices(
         *cols,
         float(p.noise_radius_m),
         float(p.min_speed_m_s),
