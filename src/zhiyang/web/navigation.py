@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.core import actors
 
@@ -41,6 +42,7 @@ PLANNING = _("Planning")
 ADMINISTRATION = _("Administration")
 
 MENU: tuple[NavItem, ...] = (
+    NavItem(pgettext_lazy("home page", "Today"), "web:today", None, "checklist", OVERVIEW),
     NavItem(_("Dashboard"), "web:dashboard", None, "dashboard", OVERVIEW),
     NavItem(_("Map"), "web:map", "network.section", "map", OVERVIEW),
     NavItem(_("Notifications"), "notify:inbox-list", "notify.inboxitem", "megaphone", OVERVIEW),
