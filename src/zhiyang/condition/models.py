@@ -37,6 +37,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.condition.choices import (
     DistressSource,
@@ -77,7 +78,7 @@ class Survey(models.Model):
         _("survey vendor"), max_length=200, blank=True, validators=[validate_printable]
     )
     method = models.CharField(
-        _("method"),
+        pgettext_lazy("survey", "method"),
         max_length=16,
         choices=SurveyMethod.choices,
         default=SurveyMethod.DETECTION_VEHICLE,

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.core.models import OrganisationOwned
 from zhiyang.fleet.choices import (
@@ -362,7 +363,7 @@ class ServiceRecord(models.Model):
         related_name="records",
         verbose_name=_("service interval"),
     )
-    description = models.CharField(_("work done"), max_length=200)
+    description = models.CharField(pgettext_lazy("service", "work done"), max_length=200)
     hours = models.FloatField(_("engine hours"), null=True, blank=True)
     date = models.DateField(_("date"))
     cost_cny = models.DecimalField(

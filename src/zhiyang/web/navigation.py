@@ -78,7 +78,13 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Crews"), "people:crew-list", "people.crew", "users", PEOPLE),
     NavItem(_("Safety briefings"), "people:briefing-list", "people.briefing", "megaphone", PEOPLE),
     NavItem(_("Attendance"), "people:checkin-list", "people.checkin", "checklist", PEOPLE),
-    NavItem(_("Machines"), "fleet:equipment-list", "fleet.equipment", "truck", FLEET),
+    NavItem(
+        pgettext_lazy("ledger", "Machines"),
+        "fleet:equipment-list",
+        "fleet.equipment",
+        "truck",
+        FLEET,
+    ),
     NavItem(_("Fleet map"), "fleet:map", "fleet.equipment", "map", FLEET),
     NavItem(_("Service due"), "fleet:service-list", "fleet.serviceinterval", "wrench", FLEET),
     NavItem(
