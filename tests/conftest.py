@@ -16,6 +16,9 @@ from zhiyang.core.choices import Role
 from zhiyang.core.models import Organisation, User
 from zhiyang.network.models import District, Route, Section
 
+# The session's shared demo (``demo_snapshot``): see tests/shared_demo.py.
+pytest_plugins = ["tests.shared_demo"]
+
 _serial = itertools.count(1)
 PASSWORD = "correct-horse-battery-9"
 BROWSER_TEST_TIMEOUT_S = 240
