@@ -22,6 +22,7 @@ from zhiyang.core.choices import AuditAction, Role
 from zhiyang.network import linref
 from zhiyang.network.models import Route
 from zhiyang.network.services import FIELD_LOCATE_TOLERANCE_M, district_at, locate_field_point
+from zhiyang.network.validators import validate_on_route
 from zhiyang.notify import hooks as notify_hooks
 from zhiyang.safety.choices import HazardAction, HazardStatus
 from zhiyang.safety.models import Hazard, HazardEvent, WorkZone
@@ -177,6 +178,8 @@ def report_hazard(*, actor: Actor, data: Mapping[str, Any]) -> tuple[Hazard, boo
         values["chainage_m"] = round(found.chainage_m, 1)
     elif values.get("route") is None:
         raise ValidationError({"route": _("Choose the route of the chainage.")})
+    # Before the district is guessed from it: a chainage off the route has none.
+    validate_on_route(values["route"], {"chainage_m": values.get("chainage_m")})
     if values.get("district") is None:
         district = district_at(values["route"], float(values["chainage_m"]))
         if district is None:
