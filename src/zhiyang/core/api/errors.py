@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import (
     RequestDataTooBig,
     SuspiciousOperation,
@@ -105,6 +106,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        # A service's own refusal (a step the role may not take): its message, our shape.
+        exc = exceptions.PermissionDenied(*(exc.args[:1] or ()))
 
     response = drf_exception_handler(exc, context)
     if response is None:

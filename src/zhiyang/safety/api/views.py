@@ -207,6 +207,7 @@ class HazardViewSet(ScopedModelViewSet):
 
     def _step(self, request: Request, action_name: str) -> Response:
         hazard = self.get_object()
+        services.check_step(actor=user_of(request), hazard=hazard, action=action_name)
         body = HazardStepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)

@@ -78,9 +78,12 @@ HAZARD_STEPS: dict[str, Step] = {
 
 def may_take(actor: Actor, hazard: Hazard, action: str) -> bool:
     """True if ``actor`` may take ``action`` on ``hazard`` now (state, role, scope)."""
+    return hazard.status in HAZARD_STEPS[action].sources and _may_step(actor, hazard, action)
+
+
+def _may_step(actor: Actor, hazard: Hazard, action: str) -> bool:
+    """True if ``actor``'s role, scope or assignment allows ``action`` (state not asked)."""
     step = HAZARD_STEPS[action]
-    if hazard.status not in step.sources:
-        return False
     if not may(actor, Hazard, "change"):
         return False
     if not restrict(Hazard.objects.filter(pk=hazard.pk), actor, "change").exists():
@@ -98,9 +101,12 @@ def allowed_steps(actor: Actor, hazard: Hazard) -> list[str]:
 
 
 def check_step(*, actor: Actor, hazard: Hazard, action: str) -> None:
-    """Refuse a step the hazard's state does not allow (ValidationError) or the user may
-    not take (PermissionDenied); checked before the step's own inputs."""
+    """Refuse a step the user may not take (PermissionDenied), then one the hazard's state
+    does not allow (ValidationError); both before the step's own inputs (the API's order:
+    scope, permission, state, validation)."""
     step = HAZARD_STEPS[action]
+    if not _may_step(actor, hazard, action):
+        raise PermissionDenied(_("You may not take this step on this hazard."))
     if hazard.status not in step.sources:
         raise ValidationError(
             {
@@ -111,8 +117,6 @@ def check_step(*, actor: Actor, hazard: Hazard, action: str) -> None:
                 }
             }
         )
-    if not may_take(actor, hazard, action):
-        raise PermissionDenied(_("You may not take this step on this hazard."))
 
 
 def _step(

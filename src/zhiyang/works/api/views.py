@@ -172,6 +172,10 @@ class DailyReportViewSet(ScopedModelViewSet):
     queryset = DailyReport.objects.select_related(
         "project", "crew", "submitted_by", "approved_by"
     ).prefetch_related("machines", "quantities__work_order", "photos")
+    action_resources = {
+        "approve": services.APPROVAL_RESOURCE,
+        "reject": services.APPROVAL_RESOURCE,
+    }
     serializer_class = DailyReportSerializer
     filterset_class = DailyReportFilter
     parser_classes = JSON_AND_FORM_PARSERS
