@@ -25,3 +25,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("zhiyang.api_urls")),
 ]
+
+# A request Django refuses early (body or file too large, too many fields): JSON under /api/.
+handler400 = "zhiyang.core.views.bad_request"
