@@ -30,6 +30,7 @@ import os
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -146,7 +147,9 @@ class Grower:
                         row[name] = None if r[name] is None else r[name] + d
                     route_rows.append(row)
                 new_routes = self._create(Route, route_rows)
-                route_map = {r["id"]: n.pk for r, n in zip(self.base[Route], new_routes)}
+                route_map = {
+                    r["id"]: n.pk for r, n in zip(self.base[Route], new_routes, strict=True)
+                }
                 self._create(
                     Section,
                     [
@@ -166,7 +169,9 @@ class Grower:
                         for s in self.base[Survey]
                     ],
                 )
-                survey_map = {s["id"]: n.pk for s, n in zip(self.base[Survey], new_surveys)}
+                survey_map = {
+                    s["id"]: n.pk for s, n in zip(self.base[Survey], new_surveys, strict=True)
+                }
                 self._create(
                     SurveyInterval,
                     [
@@ -318,7 +323,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/zhiyang-bench-web"))
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "zhiyang-bench-web"
+    )
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--fresh", action="store_true", help="reload the demo from scratch")
     parser.add_argument("--only", nargs="*", default=None, help="labels (substrings) to time")
