@@ -215,3 +215,29 @@ class RouteLines:
 
 def clear_cache() -> None:
     _CACHE.clear()
+
+
+# --- The same bound as a FilterSet field (API lists and pages share the FilterSet) ---------
+
+
+def bbox_filter(*, lon: str | None = None, lat: str | None = None, route: str | None = None) -> Any:
+    """A ``bbox=west,south,east,north`` filter: on a point (``lon``/``lat`` fields) or on a
+    route's bounding box (``route="route__"``, or ``""`` for routes themselves)."""
+    import django_filters
+    from django.utils.translation import gettext_lazy as _
+
+    def apply(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        view = View(bbox=parse_bbox(value))
+        if view.bbox is None:
+            return queryset
+        if route is not None:
+            return routes_in(queryset, view, prefix=route)
+        assert lon is not None and lat is not None
+        return points_in(queryset, view, lon, lat)
+
+    from django import forms
+
+    # Hidden on the pages' filter forms: maps set it, people do not type it.
+    return django_filters.CharFilter(
+        label=_("bounding box (west,south,east,north)"), method=apply, widget=forms.HiddenInput
+    )
