@@ -18,6 +18,7 @@ from zhiyang.condition.choices import (
 from zhiyang.condition.models import Distress, Survey, SurveyInterval, SurveyUnit
 from zhiyang.core.filters import id_filter
 from zhiyang.network.filters import ChainageFilter, districts_in_scope
+from zhiyang.network.mapview import bbox_filter
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -89,6 +90,7 @@ class SurveyUnitFilter(django_filters.FilterSet):
     grade_mqi = django_filters.ChoiceFilter(label=_("MQI grade"), choices=Grade.choices)
     from_m = ChainageFilter(label=_("from chainage"), field_name="end_m", lookup_expr="gt")
     to_m = ChainageFilter(label=_("to chainage"), field_name="start_m", lookup_expr="lt")
+    bbox = bbox_filter(route="route__")
 
     class Meta:
         model = SurveyUnit
@@ -103,6 +105,7 @@ class SurveyUnitFilter(django_filters.FilterSet):
             "grade_mqi",
             "from_m",
             "to_m",
+            "bbox",
         ]
 
 
@@ -120,6 +123,7 @@ class DistressFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(label=_("source"), choices=DistressSource.choices)
     from_m = ChainageFilter(label=_("from chainage"), field_name="start_m", lookup_expr="gte")
     to_m = ChainageFilter(label=_("to chainage"), field_name="start_m", lookup_expr="lte")
+    bbox = bbox_filter(lon="lon", lat="lat")
 
     class Meta:
         model = Distress
@@ -133,4 +137,5 @@ class DistressFilter(django_filters.FilterSet):
             "source",
             "from_m",
             "to_m",
+            "bbox",
         ]

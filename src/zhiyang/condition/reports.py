@@ -133,7 +133,8 @@ def select_units(
         units = units.filter(district__code=selection.district)
     if selection.direction:
         units = units.filter(survey__direction=selection.direction)
-    return units.select_related("route", "district", "survey")
+    # The route's centre line is never needed with a unit here (the map cuts it apart).
+    return units.select_related("route", "district", "survey").defer("route__geometry")
 
 
 # --- Aggregation -------------------------------------------------------------------------
