@@ -47,7 +47,7 @@ from zhiyang.condition.choices import (
     SurveyMethod,
     SurveyStatus,
 )
-from zhiyang.core.access import Scope, network_scope_q
+from zhiyang.core.access import scoped_through
 from zhiyang.core.fields import latitude_field, longitude_field
 from zhiyang.core.validators import validate_photo, validate_printable
 from zhiyang.network.choices import Pavement, TechClass
@@ -132,18 +132,7 @@ class Survey(models.Model):
     def is_approved(self) -> bool:
         return self.status == SurveyStatus.APPROVED
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        # Like Route: on one of the organisation's routes, or a route through its districts.
-        return Q(route_id__in=scope.route_ids) | Q(
-            route__sections__district_id__in=scope.district_ids
-        )
-
-
-def _survey_scope_q(scope: Scope) -> Q:
-    return Q(survey__route_id__in=scope.route_ids) | Q(
-        survey__route__sections__district_id__in=scope.district_ids
-    )
+    scope_q = scoped_through(route="route")  # like Route: its route or a district it crosses
 
 
 class SurveyInterval(models.Model):
@@ -186,7 +175,7 @@ class SurveyInterval(models.Model):
     def length_m(self) -> float:
         return self.end_m - self.start_m
 
-    scope_q = staticmethod(_survey_scope_q)
+    scope_q = scoped_through(route="survey__route")
 
 
 class SurveyUnit(models.Model):
@@ -257,7 +246,7 @@ class SurveyUnit(models.Model):
 
         return f"{self.route.code} {format_chainage(self.start_m)}–{format_chainage(self.end_m)}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
 
 class Distress(models.Model):
@@ -329,7 +318,7 @@ class Distress(models.Model):
 
         return f"{self.route.code} {format_chainage(self.start_m)} {self.distress}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
