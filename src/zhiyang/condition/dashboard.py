@@ -19,7 +19,7 @@ GOOD_RATE_TARGET = 80.0  # % 优良; a common provincial target for ordinary hig
 def tiles(user: Any) -> list[Tile]:
     if not actors.may(user, "condition.surveyunit", "view"):
         return []
-    summary = condition_summary(user=user)
+    summary = condition_summary(actor=user)
     network = summary.get("network")
     pqi = (network or {}).get("indices", {}).get("pqi") or {}
     if not pqi or pqi.get("mean") is None:

@@ -23,7 +23,7 @@ For the pages (condition-backend's notes): the import page uses ``forms.Conditio
 an inline import raises ``imports.ImportValidationError`` (``.errors``: RowError with row,
 column, message, sheet; ``.message()``); a queued one gives a ``core.Job``: include
 ``core/job_progress.html`` with ``job``. Distress template: ``imports.excel_template()``.
-Summary per route/district/network: ``services.condition_summary(user=...)``.
+Summary per route/district/network: ``services.condition_summary(actor=...)``.
 """
 
 from __future__ import annotations

@@ -303,7 +303,7 @@ def checkin_workers(actor: Actor | AnonymousUser) -> models.QuerySet[Worker]:
     return active.filter(Q(pk=own.pk) | crew_members).distinct()
 
 
-def zones_in_scope(actor: Actor | AnonymousUser) -> models.QuerySet[Any]:
+def zones_in_scope(actor: Actor | AnonymousUser) -> models.QuerySet[WorkZone]:
     """Work zones (any status) in the user's network scope.
 
     Checking in and briefing crews imply knowing the zones one works at, even for roles
@@ -316,7 +316,7 @@ def zones_in_scope(actor: Actor | AnonymousUser) -> models.QuerySet[Any]:
     return model.objects.filter(model.scope_q(scope)).distinct()
 
 
-def checkin_zones(actor: Actor | AnonymousUser) -> models.QuerySet[Any]:
+def checkin_zones(actor: Actor | AnonymousUser) -> models.QuerySet[WorkZone]:
     """Active work zones in the user's network scope: where one can check in today."""
     return zones_in_scope(actor).filter(status="active")
 
@@ -345,7 +345,7 @@ def check_in(
     *,
     actor: Actor,
     worker: Worker,
-    work_zone: Any,
+    work_zone: WorkZone,
     lon: float,
     lat: float,
     accuracy_m: float | None = None,
