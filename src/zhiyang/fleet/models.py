@@ -6,8 +6,6 @@ fault codes, services, assignments) is scoped through its machine's organisation
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhiyang.core.access import scoped_through
 from zhiyang.core.models import OrganisationOwned
 from zhiyang.fleet.choices import (
     EquipmentStatus,
@@ -23,12 +22,6 @@ from zhiyang.fleet.choices import (
     Ownership,
     SnapshotFormat,
 )
-
-
-def _through_equipment(scope: Any) -> Q:
-    from zhiyang.core.access import organisation_scope_q
-
-    return organisation_scope_q(scope, organisation="equipment__organisation")
 
 
 class Equipment(OrganisationOwned):
@@ -241,7 +234,7 @@ class TelematicsSnapshot(models.Model):
     fuel_unit = models.CharField(_("fuel unit reported"), max_length=20, blank=True)
     distance_unit = models.CharField(_("distance unit reported"), max_length=20, blank=True)
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["-snapshot_at", "-id"]
@@ -278,7 +271,7 @@ class FaultCode(models.Model):
     source = models.CharField(_("source"), max_length=80, blank=True)
     occurred_at = models.DateTimeField(_("time"))
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -319,7 +312,7 @@ class ServiceInterval(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["equipment__code", "name"]
@@ -371,7 +364,7 @@ class ServiceRecord(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -406,7 +399,7 @@ class EquipmentAssignment(models.Model):
     start_m = models.FloatField(_("start chainage (m)"), null=True, blank=True)
     end_m = models.FloatField(_("end chainage (m)"), null=True, blank=True)
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["-start_date", "-id"]
