@@ -8,8 +8,14 @@ from zhiyang.core.choices import Role
 from zhiyang.network import linref
 
 
-def track_along(route: Any, start_m: float, end_m: float, step_m: float = 100.0,
-                t0: float = 1_765_000_000.0, dt_s: float = 10.0) -> list[list[float]]:
+def track_along(
+    route: Any,
+    start_m: float,
+    end_m: float,
+    step_m: float = 100.0,
+    t0: float = 1_765_000_000.0,
+    dt_s: float = 10.0,
+) -> list[list[float]]:
     """A GPS track driven along ``route`` from ``start_m`` to ``end_m`` (one fix a step)."""
     points = []
     n = int(abs(end_m - start_m) // step_m)

@@ -54,8 +54,15 @@ def test_finding_before_patrol_is_linked_later(patrol_world: dict[str, Any]) -> 
     key = uuid.uuid4()
     finding, _ = services.report_finding(
         actor=patrol_world["patroller"],
-        data={"route": patrol_world["g1"], "chainage_m": 2500.0, "category": "pavement",
-              "kind": "pothole", "severity": "heavy", "quantity": 1.5, "patrol_uuid": key},
+        data={
+            "route": patrol_world["g1"],
+            "chainage_m": 2500.0,
+            "category": "pavement",
+            "kind": "pothole",
+            "severity": "heavy",
+            "quantity": 1.5,
+            "patrol_uuid": key,
+        },
     )
     assert finding.patrol is None
     # the pavement finding is a distress record of source "patrol", outside any survey
@@ -63,8 +70,11 @@ def test_finding_before_patrol_is_linked_later(patrol_world: dict[str, Any]) -> 
     assert distress.source == "patrol" and distress.survey_id is None and distress.unit == "m2"
     patrol, _ = services.record_patrol(
         actor=patrol_world["patroller"],
-        data={"route": patrol_world["g1"], "client_uuid": key,
-              "track": track_along(patrol_world["g1"], 0, 3000)},
+        data={
+            "route": patrol_world["g1"],
+            "client_uuid": key,
+            "track": track_along(patrol_world["g1"], 0, 3000),
+        },
     )
     finding.refresh_from_db()
     assert finding.patrol == patrol
@@ -72,8 +82,12 @@ def test_finding_before_patrol_is_linked_later(patrol_world: dict[str, Any]) -> 
 
 def test_finding_validation(patrol_world: dict[str, Any]) -> None:
     actor = patrol_world["patroller"]
-    base = {"route": patrol_world["g1"], "category": "drainage", "kind": "blocked_drain",
-            "chainage_m": 20_000.0}
+    base = {
+        "route": patrol_world["g1"],
+        "category": "drainage",
+        "kind": "blocked_drain",
+        "chainage_m": 20_000.0,
+    }
     with pytest.raises(ValidationError) as err:
         services.report_finding(actor=actor, data=base)
     assert "chainage_m" in err.value.message_dict
@@ -87,11 +101,22 @@ def test_finding_validation(patrol_world: dict[str, Any]) -> None:
 def _triaged(world: dict[str, Any], **extra: Any) -> RepairTask:
     finding, _ = services.report_finding(
         actor=world["patroller"],
-        data={"route": world["g1"], "chainage_m": 4200.0, "category": "pavement",
-              "kind": "pothole", "severity": "heavy", "quantity": 2.0, **extra},
+        data={
+            "route": world["g1"],
+            "chainage_m": 4200.0,
+            "category": "pavement",
+            "kind": "pothole",
+            "severity": "heavy",
+            "quantity": 2.0,
+            **extra,
+        },
     )
-    services.triage_finding(actor=world["engineer"], finding=finding, decision="repair",
-                            data={"assignee": world["patroller"], "work_item_code": "303-1"})
+    services.triage_finding(
+        actor=world["engineer"],
+        finding=finding,
+        decision="repair",
+        data={"assignee": world["patroller"], "work_item_code": "303-1"},
+    )
     return RepairTask.objects.get(finding=finding)
 
 
@@ -105,24 +130,37 @@ def test_triage_repair_verify_close(patrol_world: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         services.repair_task(actor=patrol_world["patroller"], task=task, data={})
     task = services.repair_task(
-        actor=patrol_world["patroller"], task=task,
+        actor=patrol_world["patroller"],
+        task=task,
         data={"quantity_done": 2.2, "materials": "cold mix 0.3 t"},
     )
     with pytest.raises(PermissionDenied):  # a worker may not verify
         services.verify_task(actor=patrol_world["patroller"], task=task)
     task = services.reject_task(actor=patrol_world["qc"], task=task, note="edges not sealed")
     assert task.status == "open" and task.rejections == 1
-    task = services.repair_task(actor=patrol_world["patroller"], task=task,
-                                data={"quantity_done": 2.2})
+    task = services.repair_task(
+        actor=patrol_world["patroller"], task=task, data={"quantity_done": 2.2}
+    )
     task = services.verify_task(actor=patrol_world["qc"], task=task, note="ok")
     assert task.status == "closed" and task.closed_in_time
     assert Finding.objects.get(pk=task.finding_id).status == "closed"
     assert [e.action for e in task.events.all()] == [
-        "create", "repair", "reject", "repair", "verify"]
-    assert AuditLog.objects.filter(resource="patrol.repairtask", object_id=str(task.pk)).count() >= 5
+        "create",
+        "repair",
+        "reject",
+        "repair",
+        "verify",
+    ]
+    assert (
+        AuditLog.objects.filter(resource="patrol.repairtask", object_id=str(task.pk)).count() >= 5
+    )
     with pytest.raises(ValidationError):
-        services.triage_finding(actor=patrol_world["engineer"], finding=task.finding,
-                                decision="dismiss", data={"note": "x"})
+        services.triage_finding(
+            actor=patrol_world["engineer"],
+            finding=task.finding,
+            decision="dismiss",
+            data={"note": "x"},
+        )
     today = timezone.localdate()
     done = services.completed_repairs(actor=patrol_world["viewer"], start=today, end=today)
     assert [(t.work_item_code, t.quantity_done, t.unit) for t in done] == [("303-1", 2.2, "m2")]
@@ -133,21 +171,34 @@ def test_urgent_and_hazard_and_dismiss(patrol_world: dict[str, Any]) -> None:
     task = _triaged(patrol_world, urgent=True)
     assert task.response_rule == "urgent" and task.response_hours == 24
     actor = patrol_world["patroller"]
-    guard, _ = services.report_finding(actor=actor, data={
-        "route": patrol_world["g1"], "chainage_m": 300.0, "category": "traffic_facility",
-        "kind": "guardrail", "quantity": 4, "unit": "m"})
-    guard = services.triage_finding(actor=patrol_world["engineer"], finding=guard,
-                                    decision="hazard")
+    guard, _ = services.report_finding(
+        actor=actor,
+        data={
+            "route": patrol_world["g1"],
+            "chainage_m": 300.0,
+            "category": "traffic_facility",
+            "kind": "guardrail",
+            "quantity": 4,
+            "unit": "m",
+        },
+    )
+    guard = services.triage_finding(
+        actor=patrol_world["engineer"], finding=guard, decision="hazard"
+    )
     assert guard.hazard is not None and guard.hazard.route == patrol_world["g1"]
-    litter, _ = services.report_finding(actor=actor, data={
-        "route": patrol_world["g1"], "chainage_m": 350.0, "category": "roadside",
-        "kind": "litter"})
+    litter, _ = services.report_finding(
+        actor=actor,
+        data={
+            "route": patrol_world["g1"],
+            "chainage_m": 350.0,
+            "category": "roadside",
+            "kind": "litter",
+        },
+    )
     with pytest.raises(ValidationError):
-        services.triage_finding(actor=patrol_world["engineer"], finding=litter,
-                                decision="dismiss")
+        services.triage_finding(actor=patrol_world["engineer"], finding=litter, decision="dismiss")
     with pytest.raises(PermissionDenied):
-        services.triage_finding(actor=patrol_world["patroller"], finding=litter,
-                                decision="monitor")
+        services.triage_finding(actor=patrol_world["patroller"], finding=litter, decision="monitor")
 
 
 def test_late_task_escalates_once_a_day(patrol_world: dict[str, Any]) -> None:

@@ -334,7 +334,10 @@ class RepairTask(models.Model):
         verbose_name=_("machine"),
     )
     photo_before = models.ImageField(
-        _("photo before"), upload_to="patrol/repairs/%Y/%m/", blank=True, validators=[validate_photo]
+        _("photo before"),
+        upload_to="patrol/repairs/%Y/%m/",
+        blank=True,
+        validators=[validate_photo],
     )
     photo_after = models.ImageField(
         _("photo after"), upload_to="patrol/repairs/%Y/%m/", blank=True, validators=[validate_photo]

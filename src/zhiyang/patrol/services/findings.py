@@ -138,8 +138,10 @@ def triage_finding(
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         if finding.status not in (FindingStatus.NEW, FindingStatus.MONITOR):
             raise ValidationError(
-                {"decision": _("A finding that is “%(status)s” cannot be triaged again.")
-                 % {"status": finding.get_status_display()}}
+                {
+                    "decision": _("A finding that is “%(status)s” cannot be triaged again.")
+                    % {"status": finding.get_status_display()}
+                }
             )
         if not may_triage(actor, finding):
             raise PermissionDenied(_("You may not triage this finding."))

@@ -33,8 +33,10 @@ def _place(values: dict[str, Any], chainage_m: float) -> None:
         raise ValidationError({"route": _("Choose the route.")})
     if not (route.start_m <= chainage_m <= route.end_m):
         raise ValidationError(
-            {"start_m": _("The chainage is outside the route (%(start)s–%(end)s m).")
-             % {"start": route.start_m, "end": route.end_m}}
+            {
+                "start_m": _("The chainage is outside the route (%(start)s–%(end)s m).")
+                % {"start": route.start_m, "end": route.end_m}
+            }
         )
     district = district_at(route, chainage_m)
     if district is None:
@@ -74,8 +76,10 @@ def parse_track(raw: Any) -> list[list[float]]:
         return []
     if not isinstance(raw, list) or len(raw) > MAX_TRACK_POINTS:
         raise ValidationError(
-            {"track": _("The GPS track must be a list of at most %(n)d points.")
-             % {"n": MAX_TRACK_POINTS}}
+            {
+                "track": _("The GPS track must be a list of at most %(n)d points.")
+                % {"n": MAX_TRACK_POINTS}
+            }
         )
     track: list[list[float]] = []
     for point in raw:

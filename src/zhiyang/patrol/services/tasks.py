@@ -152,8 +152,10 @@ def _step(
         if not allowed(actor, task):
             if task.status not in _SOURCES[action]:
                 raise ValidationError(
-                    {"status": _("A task that is “%(status)s” cannot take this step.")
-                     % {"status": task.get_status_display()}}
+                    {
+                        "status": _("A task that is “%(status)s” cannot take this step.")
+                        % {"status": task.get_status_display()}
+                    }
                 )
             raise PermissionDenied(_("You may not take this step on this task."))
         before = audit.snapshot(task)
@@ -161,8 +163,12 @@ def _step(
             setattr(task, name, value)
         task.full_clean()
         task.save()
-        _event(task, action, actor, str(changes.get("repair_note") or changes.get(
-            "verification_note") or "")[:500])
+        _event(
+            task,
+            action,
+            actor,
+            str(changes.get("repair_note") or changes.get("verification_note") or "")[:500],
+        )
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -198,8 +204,9 @@ def repair_task(*, actor: Actor, task: RepairTask, data: Mapping[str, Any]) -> R
     for name in ("machine", "photo_before", "photo_after"):
         if data.get(name):
             changes[name] = data[name]
-    return _step(actor=actor, task=task, action=TaskAction.REPAIR, allowed=may_repair,
-                 changes=changes)
+    return _step(
+        actor=actor, task=task, action=TaskAction.REPAIR, allowed=may_repair, changes=changes
+    )
 
 
 def verify_task(*, actor: Actor, task: RepairTask, note: str = "") -> RepairTask:
@@ -287,8 +294,10 @@ def completed_repairs(
     date) in the actor's scope, with ``work_item_code``, ``quantity_done`` and ``unit``."""
     from zhiyang.core.access import restrict
 
-    rows = restrict(RepairTask.objects.all(), actor, "view") if not is_system(actor) else (
-        RepairTask.objects.all()
+    rows = (
+        restrict(RepairTask.objects.all(), actor, "view")
+        if not is_system(actor)
+        else (RepairTask.objects.all())
     )
     rows = rows.filter(
         status=TaskStatus.CLOSED,
