@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -13,10 +14,11 @@ def track_along(
     start_m: float,
     end_m: float,
     step_m: float = 100.0,
-    t0: float = 1_765_000_000.0,
+    t0: float | None = None,
     dt_s: float = 10.0,
 ) -> list[list[float]]:
     """A GPS track driven along ``route`` from ``start_m`` to ``end_m`` (one fix a step)."""
+    t0 = time.time() - 3600.0 if t0 is None else t0
     points = []
     n = int(abs(end_m - start_m) // step_m)
     for i in range(n + 1):

@@ -109,12 +109,12 @@ class PatrolPlan(models.Model):
 
     scope_q = staticmethod(network_scope_q)
 
+    def get_absolute_url(self) -> str:
+        return reverse("patrol:plan-detail", args=[self.pk])
+
     @property
     def length_km(self) -> float:
         return (self.end_m - self.start_m) / 1000.0
-
-    def get_absolute_url(self) -> str:
-        return reverse("patrol:plan-detail", args=[self.pk])
 
 
 class Patrol(models.Model):

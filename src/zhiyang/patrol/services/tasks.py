@@ -124,6 +124,10 @@ def _create(*, actor: Actor, values: dict[str, Any]) -> RepairTask:
     values["status"] = TaskStatus.OPEN
     with transaction.atomic():
         task = services.create_object(actor=actor, model=RepairTask, data=values)
+        if task.assignee is not None and not in_scope(task.assignee, task, "change"):
+            raise ValidationError(
+                {"assignee": _("This user may not change repair tasks at this place.")}
+            )
         _event(task, TaskAction.CREATE, actor, task.description[:500])
         _notify_assigned(task, actor)
     return task
