@@ -69,7 +69,7 @@ class PatrolSerializer(serializers.ModelSerializer[Patrol]):
         ]  # fmt: skip
         read_only_fields = ["covered", "covered_km", "start_m", "end_m"]
         # A repeat of the same client id is answered by the service (200), not refused here.
-        extra_kwargs = {"client_uuid": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"client_uuid": {"validators": []}}
 
 
 class FindingSerializer(serializers.ModelSerializer[Finding]):
@@ -84,7 +84,9 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
     reported_by = _username()
     triaged_by = _username()
-    task = serializers.PrimaryKeyRelatedField(read_only=True)
+    task: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = Finding
@@ -95,7 +97,7 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
             "triaged_at", "triage_note", "distress", "hazard", "task",
         ]  # fmt: skip
         read_only_fields = ["status", "triaged_at", "triage_note", "distress", "hazard"]
-        extra_kwargs = {"client_uuid": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"client_uuid": {"validators": []}}
 
     def get_chainage(self, obj: Finding) -> str:
         return format_chainage(obj.chainage_m)

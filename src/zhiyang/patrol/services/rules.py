@@ -35,11 +35,12 @@ def default_interval_days(tech_class: str, season: str) -> int:
 def plan_interval_days(plan: Any, day: datetime.date) -> int:
     """Days between two patrols of ``plan`` in the season of ``day``."""
     season = season_of(day)
-    own = {
+    by_season: dict[str, Any] = {
         Season.NORMAL: plan.interval_days,
         Season.WINTER: plan.winter_interval_days or plan.interval_days,
         Season.RAINY: plan.rainy_interval_days or plan.interval_days,
-    }[season]
+    }
+    own = by_season[season]
     return int(own) if own else default_interval_days(plan.route.tech_class, season)
 
 

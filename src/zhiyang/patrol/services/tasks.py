@@ -185,7 +185,7 @@ def _step(
     return task
 
 
-_SOURCES = {
+_SOURCES: dict[str, set[str]] = {
     TaskAction.REPAIR: {TaskStatus.OPEN},
     TaskAction.VERIFY: {TaskStatus.REPAIRED},
     TaskAction.REJECT: {TaskStatus.REPAIRED},
@@ -201,7 +201,7 @@ def repair_task(*, actor: Actor, task: RepairTask, data: Mapping[str, Any]) -> R
         "status": TaskStatus.REPAIRED,
         "repaired_by": audit_user(actor),
         "repaired_at": data.get("repaired_at") or timezone.now(),
-        "quantity_done": float(quantity),
+        "quantity_done": float(quantity),  # type: ignore[arg-type]
         "materials": str(data.get("materials") or ""),
         "repair_note": str(data.get("note") or data.get("repair_note") or ""),
     }
@@ -247,7 +247,7 @@ def reject_task(*, actor: Actor, task: RepairTask, note: str) -> RepairTask:
 
 
 def allowed_steps(actor: Actor, task: RepairTask) -> list[str]:
-    steps = []
+    steps: list[str] = []
     if may_repair(actor, task):
         steps.append(TaskAction.REPAIR)
     if may_verify(actor, task):
