@@ -213,3 +213,18 @@ def test_late_task_escalates_once_a_day(patrol_world: dict[str, Any]) -> None:
     from zhiyang.notify.models import Event
 
     assert Event.objects.filter(kind="patrol.task_escalated").count() == 2
+
+
+def test_vectorised_snapping_matches_one_by_one(patrol_world: dict[str, Any]) -> None:
+    from zhiyang.network import linref
+
+    route = patrol_world["g1"]
+    coords = linref.route_coords(route)
+    track = track_along(route, 0, 10_000, step_m=370)
+    lons = [p[0] + 0.0004 for p in track]
+    lats = [p[1] for p in track]
+    ch, dist = linref.locate_many_on_coords(coords, route.start_m, route.end_m, lons, lats)
+    for i in range(0, len(track), 7):
+        one = linref.locate_on_coords(coords, route.start_m, route.end_m, lons[i], lats[i])
+        assert ch[i] == pytest.approx(one.chainage_m, abs=1e-6)
+        assert dist[i] == pytest.approx(one.distance_m, abs=1e-6)

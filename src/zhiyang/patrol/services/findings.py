@@ -127,10 +127,16 @@ def may_triage(actor: Actor, finding: Finding) -> bool:
 
 
 def triage_finding(
-    *, actor: Actor, finding: Finding, decision: str, data: Mapping[str, Any] | None = None
+    *,
+    actor: Actor,
+    finding: Finding,
+    decision: str,
+    data: Mapping[str, Any] | None = None,
+    at: Any = None,
 ) -> Finding:
     """Decide what a finding becomes. ``repair`` creates the repair task (``data``: crew,
-    assignee, description, work_item_code); ``hazard`` reports a safety hazard."""
+    assignee, description, work_item_code); ``hazard`` reports a safety hazard. ``at``
+    records a decision taken earlier (entered after the fact); the deadline counts from it."""
     from zhiyang.patrol.services.tasks import create_task_for_finding
 
     data = dict(data or {})
@@ -147,7 +153,7 @@ def triage_finding(
             raise PermissionDenied(_("You may not triage this finding."))
         before = audit.snapshot(finding)
         finding.triaged_by = audit_user(actor)
-        finding.triaged_at = timezone.now()
+        finding.triaged_at = at or timezone.now()
         finding.triage_note = str(data.get("note") or "")
         if decision == Triage.DISMISS:
             if not finding.triage_note.strip():

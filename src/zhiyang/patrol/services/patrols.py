@@ -9,6 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -101,17 +102,11 @@ def coverage(route: Route, track: list[list[float]], lo_m: float, hi_m: float) -
     coords = linref.route_coords(route)
     if not coords or len(track) < 2:
         return []
-    chainages, distances, times = [], [], []
-    for lon, lat, t in track:
-        try:
-            found = linref.locate_on_coords(coords, route.start_m, route.end_m, lon, lat)
-        except linref.GeometryError:
-            chainages.append(float("nan"))
-            distances.append(float("inf"))
-        else:
-            chainages.append(found.chainage_m)
-            distances.append(found.distance_m)
-        times.append(t)
+    points = np.asarray(track, dtype=float)
+    chainages, distances = linref.locate_many_on_coords(
+        coords, route.start_m, route.end_m, points[:, 0], points[:, 1]
+    )
+    times = points[:, 2]
     return kernel.covered_intervals(chainages, distances, times, lo_m=lo_m, hi_m=hi_m)
 
 

@@ -95,12 +95,9 @@ def create_task_for_finding(
     for name in ("crew", "assignee", "work_item_code", "contract_ref", "deadline"):
         if data.get(name):
             values[name] = data[name]
-    _with_deadline(
-        values,
-        severity=finding.severity,
-        urgent=finding.urgent,
-        start=finding.triaged_at or timezone.now(),
-    )
+    start = finding.triaged_at or timezone.now()
+    values["created_at"] = start
+    _with_deadline(values, severity=finding.severity, urgent=finding.urgent, start=start)
     return _create(actor=actor, values=values)
 
 
@@ -213,8 +210,9 @@ def repair_task(*, actor: Actor, task: RepairTask, data: Mapping[str, Any]) -> R
     )
 
 
-def verify_task(*, actor: Actor, task: RepairTask, note: str = "") -> RepairTask:
-    """Accept the repair on site: the task (and its finding) are closed."""
+def verify_task(*, actor: Actor, task: RepairTask, note: str = "", at: Any = None) -> RepairTask:
+    """Accept the repair on site: the task (and its finding) are closed (``at``: when, if
+    entered after the fact)."""
     return _step(
         actor=actor,
         task=task,
@@ -223,7 +221,7 @@ def verify_task(*, actor: Actor, task: RepairTask, note: str = "") -> RepairTask
         changes={
             "status": TaskStatus.CLOSED,
             "verified_by": audit_user(actor),
-            "verified_at": timezone.now(),
+            "verified_at": at or timezone.now(),
             "verification_note": note,
         },
     )
