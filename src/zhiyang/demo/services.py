@@ -38,6 +38,7 @@ DEMO_APPS = (
     "standards",
     "condition",
     "safety",
+    "patrol",
     "people",
     "fleet",
     "works",

@@ -39,6 +39,7 @@ MONITORING = _("Monitoring")
 SAFETY = _("Safety")
 WORKS = _("Works")
 PLANNING = _("Planning")
+PATROL = _("Patrol")
 ADMINISTRATION = _("Administration")
 
 MENU: tuple[NavItem, ...] = (
@@ -109,6 +110,10 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Work zones"), "safety:workzone-list", "safety.workzone", "cone", SAFETY),
     NavItem(_("Inspections"), "safety:inspection-list", "safety.inspection", "checklist", SAFETY),
     NavItem(_("Incidents"), "safety:incident-list", "safety.incident", "incident", SAFETY),
+    NavItem(_("Patrol now"), "patrol:record", "patrol.patrol", "map", PATROL, action="add"),
+    NavItem(_("Patrol calendar"), "patrol:calendar", "patrol.patrolplan", "checklist", PATROL),
+    NavItem(_("Findings"), "patrol:finding-list", "patrol.finding", "alert", PATROL),
+    NavItem(_("Repair tasks"), "patrol:task-list", "patrol.repairtask", "wrench", PATROL),
     NavItem(_("Scenarios"), "planning:scenario-list", "planning.scenario", "chart", PLANNING),
     NavItem(
         _("Treatment catalogue"),
