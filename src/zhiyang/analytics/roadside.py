@@ -342,3 +342,17 @@ def worst_classes(
         np.maximum.at(worst, units[mine], classes[mine])
         out[kind] = np.where(np.isfinite(worst), worst, np.nan)
     return out
+
+
+def mqi(
+    weights: Mapping[str, float],
+    parts: Mapping[str, npt.ArrayLike],
+    zero: npt.ArrayLike | None = None,
+) -> FloatArray:
+    """MQI = Σ w·part over ``sci``, ``pqi``, ``bci``, ``tci`` (NaN if a part is missing);
+    0 where ``zero`` (a class-5 structure under ``mqi_zero_on_class5``)."""
+    arrays = {k: np.asarray(parts[k], dtype=np.float64).reshape(-1) for k in weights}
+    total = np.asarray(sum(weights[k] * arrays[k] for k in weights), dtype=np.float64)
+    if zero is not None:
+        total = np.where(np.asarray(zero, dtype=bool) & np.isfinite(total), 0.0, total)
+    return total
