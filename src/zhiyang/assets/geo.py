@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from zhiyang.assets.models import Asset
 from zhiyang.network import linref
 from zhiyang.network.chainage import format_chainage
@@ -78,7 +80,18 @@ def assets_geojson(assets: Iterable[Asset]) -> dict[str, Any]:
                     "condition_class": asset.condition_class,
                     "color": color,
                     "url": asset.get_absolute_url(),
+                    "title": f"{asset.asset_type.display_name} {asset.code}",
+                    "popup": _popup(asset, place),
                 },
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _popup(asset: Asset, place: str) -> list[list[str]]:
+    rows = [[_("Place"), f"{asset.route.code} {place}"]]
+    if asset.name:
+        rows.append([_("Name"), asset.name])
+    if asset.condition_class:
+        rows.append([_("Technical condition class"), str(asset.condition_class)])
+    return rows

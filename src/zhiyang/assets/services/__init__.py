@@ -12,6 +12,12 @@ module per topic (``from zhiyang.assets import services`` re-exports them all).
 
 from __future__ import annotations
 
+from zhiyang.assets.services.imports import (
+    ImportResult,
+    export_geojson,
+    export_xlsx,
+    import_assets,
+)
 from zhiyang.assets.services.inspections import (
     ALARM_CLASSES,
     DamageEntry,
@@ -33,11 +39,15 @@ __all__ = [
     "ALARM_CLASSES",
     "DamageEntry",
     "Due",
+    "ImportResult",
     "check_damages",
     "create_asset",
     "create_inspection_from_finding",
     "delete_asset",
     "due_dates",
+    "export_geojson",
+    "export_xlsx",
+    "import_assets",
     "inventory_columns",
     "inventory_parts",
     "network_mqi",
