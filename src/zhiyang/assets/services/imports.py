@@ -275,6 +275,19 @@ def _attributes(row: _Row, errors: list[RowError]) -> dict[str, Any]:
     return attributes
 
 
+def _untruncated(attributes: dict[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
+    """Shapefile (dBase) field names stop at 10 characters (``attr_culvert`` arrives as
+    ``attr_culve``): a key the schema lacks that begins exactly one property is that one."""
+    names = list((schema or {}).get("properties", {}))
+    out = {}
+    for key, value in attributes.items():
+        if key not in names:
+            matches = [n for n in names if n.startswith(key)]
+            key = matches[0] if len(matches) == 1 else key
+        out[key] = value
+    return out
+
+
 def _build(
     row: _Row,
     *,
@@ -341,6 +354,7 @@ def _build(
             errors.append(RowError(n, "installed_on", _("Write the date as 2024-05-31.")))
     if len(errors) > before or type_ is None or route is None or start is None:
         return None
+    attributes = _untruncated(attributes, type_.attribute_schema)
     asset = existing.get(code) or Asset(code=code)
     district = district_at(route, start)
     if district is None:
