@@ -65,7 +65,7 @@ INTERVAL_MEASURES = (
 UNIT_MEASURES = ("iri", "rd_mm", "sfc", "mpd", "mpdc")
 # Counts, summed over the unit (an interval partly inside counts pro rata).
 UNIT_COUNTS = ("pb_light", "pb_medium", "pb_heavy")
-# Unit inputs of the rating engine no import fills yet (subgrade, bridges, roadside).
+# Unit inputs of the rating engine taken from the road-asset inventory (zhiyang.assets).
 UNIT_EXTRA_INPUTS = ("sci", "bci", "tci")
 # What the engine computes, stored on the unit.
 UNIT_OUTPUTS = ("dr", "pci", "rqi", "rdi", "sri", "pbi", "pwi", "pssi", "pqi", "mqi")
@@ -411,6 +411,16 @@ def rating_parameters(survey: Survey) -> Any:
     return parameters_for(RATING_STANDARDS[survey.edition], owner)
 
 
+def _inventory_inputs(
+    route: Route, bounds: list[tuple[float, float]], survey: Survey, params: Any
+) -> dict[str, Any]:
+    """SCI/BCI/TCI of the units from the road-asset inventory (zhiyang.assets), NaN where it
+    has nothing; the one place the rating reads the inventory."""
+    from zhiyang.assets.services.mqi import survey_inputs
+
+    return survey_inputs(route=route, bounds=bounds, on=survey.survey_date, parameters=params)
+
+
 def rate_survey(*, user: Any, survey: Survey, audit_row: bool = True) -> int:
     """Recompute all evaluation units of a survey in one transaction; returns their count.
 
@@ -454,13 +464,13 @@ def rate_survey(*, user: Any, survey: Survey, audit_row: bool = True) -> int:
             for j, name in enumerate((*UNIT_MEASURES, *UNIT_COUNTS)):
                 combine = pro_rata_sums if name in UNIT_COUNTS else weighted_means
                 columns[name] = combine(table[:, 0], table[:, 1], table[:, 2 + j], starts, ends)
-            for name in UNIT_EXTRA_INPUTS:
-                columns[name] = np.full(len(bounds), np.nan)
+            params = rating_parameters(survey)
+            columns.update(_inventory_inputs(route, bounds, survey, params))
             if records:
                 columns.update(distress_quantities(records, bounds, pavements, survey.edition))
             else:
                 columns["dr"] = np.full(len(bounds), np.nan)
-            results = rate(columns, edition=survey.edition, parameters=rating_parameters(survey))
+            results = rate(columns, edition=survey.edition, parameters=params)
             for i, (start_m, end_m) in enumerate(bounds):
                 section = mids[i]
                 assert section is not None
@@ -670,7 +680,7 @@ def pavement_at(survey: Survey) -> Any:
 
 # --------------------------------------------------------------------------- summary
 
-SUMMARY_INDICES = ("pqi", "pci", "rqi", "rdi", "sri", "pbi", "pwi", "mqi")
+SUMMARY_INDICES = ("pqi", "pci", "rqi", "rdi", "sri", "pbi", "pwi", "mqi", "sci", "bci", "tci")
 
 
 def _json_number(value: Any) -> Any:

@@ -263,3 +263,66 @@ def network_mqi(
 
 def _num(value: float) -> float | None:
     return None if not np.isfinite(value) else round(float(value), 2)
+
+
+def survey_inputs(
+    *,
+    route: Route,
+    bounds: Sequence[tuple[float, float]],
+    on: dt.date | None,
+    parameters: rating.RatingParameters,
+) -> dict[str, np.ndarray]:
+    """What the condition rating of a survey takes from the inventory (its one call into
+    this app): ``sci``/``bci``/``tci`` per unit (NaN where the inventory says nothing), and
+    with the 2018 edition the structure classes ``bci_<kind>`` so that a class-5 structure
+    sets MQI to 0 as the standard says."""
+    roadside_params = parameters if parameters.roadside is not None else None
+    parts = inventory_parts(
+        route=route, bounds=bounds, on=on, parameters=roadside_params or rating.load_parameters()
+    )
+    out = {k: parts[k] for k in ("sci", "bci", "tci")}
+    if roadside_params is not None and roadside_params.roadside is not None:
+        starts = np.array([b[0] for b in bounds], dtype=float)
+        ends = np.array([b[1] for b in bounds], dtype=float)
+        if Asset.objects.filter(route=route).exists():
+            out.update(_structure_classes(route, starts, ends))
+    return out
+
+
+def plan_mqi_report(
+    *,
+    sci: Sequence[float | None],
+    bci: Sequence[float | None],
+    tci: Sequence[float | None],
+    lengths_m: Sequence[float],
+    pqi_by_year: np.ndarray,
+    pqi_now: Sequence[float],
+) -> dict[str, Any]:
+    """MQI-related figures of a maintenance plan, for the planner to report beside its PQI
+    benefit (the optimiser still maximises PQI): per horizon year the length-weighted mean
+    MQI and MQI 优良率 with the plan, SCI/BCI/TCI held at the units' current values (a plan
+    treats the pavement only). Units without a part are left out (NaN MQI)."""
+    params = rating.load_parameters("2018")
+    w = params.mqi_weights
+    parts = {
+        k: np.array([np.nan if v is None else float(v) for v in vals], dtype=float)
+        for k, vals in (("sci", sci), ("bci", bci), ("tci", tci))
+    }
+    lengths = np.asarray(lengths_m, dtype=float)
+    zero = parts["bci"] <= 0.0  # a class-5 structure stays until the structure is repaired
+    table = np.asarray(pqi_by_year, dtype=float)
+
+    def figures(pqi: np.ndarray) -> tuple[float | None, float | None]:
+        value = roadside.mqi(w, {"pqi": pqi, **parts}, zero & params.roadside.mqi_zero_on_class5)  # type: ignore[union-attr]
+        mean = rating.aggregate(value, lengths)
+        good = rating.good_rate(value, lengths, params)
+        return (_num(mean), _num(good))
+
+    now = figures(np.asarray(pqi_now, dtype=float))
+    years = [figures(table[:, j]) for j in range(table.shape[1])] if table.size else []
+    return {
+        "now": {"mean_mqi": now[0], "good_rate_mqi_pct": now[1]},
+        "mean_mqi": [y[0] for y in years],
+        "good_rate_mqi_pct": [y[1] for y in years],
+        "rated_units": int(np.sum(np.isfinite(parts["sci"] + parts["bci"] + parts["tci"]))),
+    }
