@@ -170,7 +170,7 @@ def _existing(values: Mapping[str, Any]) -> Inspection | None:
 
 
 def _set_class(*, actor: Actor, asset: Asset, inspection: Inspection) -> None:
-    """The structure's latest class, and a class 4/5 notification."""
+    """The structure's latest class, and a class 4/5 notification when it enters one."""
     latest = (
         asset.inspections.filter(technical_class__isnull=False)
         .order_by("-inspected_on", "-id")
@@ -179,6 +179,7 @@ def _set_class(*, actor: Actor, asset: Asset, inspection: Inspection) -> None:
     if latest is None or latest.pk != inspection.pk:
         return
     before = audit.snapshot(asset)
+    previous = Asset.objects.filter(pk=asset.pk).values_list("condition_class", flat=True).first()
     Asset.objects.filter(pk=asset.pk).update(
         condition_class=inspection.technical_class, condition_on=inspection.inspected_on
     )
@@ -191,7 +192,9 @@ def _set_class(*, actor: Actor, asset: Asset, inspection: Inspection) -> None:
         before=before,
         after=audit.snapshot(asset),
     )
-    if inspection.technical_class in ALARM_CLASSES:
+    # Told once when a structure enters class 4 or 5 (or moves between them), not at
+    # every later inspection that confirms the class.
+    if inspection.technical_class in ALARM_CLASSES and previous != inspection.technical_class:
         from zhiyang.notify.events import raise_event
 
         raise_event(
