@@ -57,7 +57,7 @@ TCI_DAMAGE = (
 
 
 def _rng(route: Route) -> random.Random:
-    return random.Random(zlib.crc32(f"assets:{route.code}".encode()))
+    return random.Random(zlib.crc32(f"assets:{route.code}".encode()))  # noqa: S311 - demo values
 
 
 def _asset(route: Route, types: dict[str, AssetType], code: str, kind: str, **data: Any) -> Asset:
@@ -189,10 +189,10 @@ def _route_assets(route: Route, types: dict[str, AssetType]) -> list[Asset]:
                 attributes={"culvert": "box", "span_m": 2.0},
             )
         )
-    for n, (code, kind, km, length, _klass) in enumerate(
+    for n, (code, kind, km_at, length, _klass) in enumerate(
         (s for s in STRUCTURES if s[0] == route.code), start=1
     ):
-        start = a + km * 1000
+        at = a + km_at * 1000
         prefix = "TN" if kind == "tunnel" else "BR"
         made.append(
             _asset(
@@ -200,8 +200,8 @@ def _route_assets(route: Route, types: dict[str, AssetType]) -> list[Asset]:
                 types,
                 f"{prefix}-{n}",
                 kind,
-                start_m=start,
-                end_m=start + length,
+                start_m=at,
+                end_m=at + length,
                 side="across",
                 name=f"{code} {kind} {n}",
             )
