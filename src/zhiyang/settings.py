@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhiyang.qc",
     "zhiyang.notify",
     "zhiyang.patrol",
+    "zhiyang.assets",
     "zhiyang.web",
     "zhiyang.demo",
 ]

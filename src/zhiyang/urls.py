@@ -21,6 +21,7 @@ urlpatterns = [
     path("qc/", include("zhiyang.qc.urls")),
     path("standards/", include("zhiyang.standards.urls")),
     path("notifications/", include("zhiyang.notify.urls")),
+    path("assets/", include("zhiyang.assets.urls")),
     # The language switch works before login too (the login page offers it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

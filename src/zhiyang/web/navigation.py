@@ -37,6 +37,7 @@ PEOPLE = _("People")
 FLEET = _("Equipment")
 MONITORING = _("Monitoring")
 SAFETY = _("Safety")
+ASSETS = _("Road assets")
 WORKS = _("Works")
 PLANNING = _("Planning")
 PATROL = _("Patrol")
@@ -74,6 +75,18 @@ MENU: tuple[NavItem, ...] = (
         CONDITION,
         action="add",
     ),
+    NavItem(_("Road assets"), "assets:asset-list", "assets.asset", "route", ASSETS),
+    NavItem(_("Asset map"), "assets:map", "assets.asset", "map", ASSETS),
+    NavItem(_("Structures"), "assets:structure-list", "assets.asset", "checklist", ASSETS),
+    NavItem(
+        _("Capture inspection"),
+        "assets:capture",
+        "assets.inspection",
+        "pin",
+        ASSETS,
+        action="add",
+    ),
+    NavItem(_("MQI"), "assets:mqi", "assets.asset", "chart", ASSETS),
     NavItem(_("Check in"), "people:checkin", "people.checkin", "pin", PEOPLE, action="add"),
     NavItem(_("Workers"), "people:worker-list", "people.worker", "users", PEOPLE),
     NavItem(_("Crews"), "people:crew-list", "people.crew", "users", PEOPLE),

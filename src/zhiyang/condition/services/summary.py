@@ -12,7 +12,7 @@ from zhiyang.condition.models import Survey, SurveyUnit
 from zhiyang.core.access import restrict
 from zhiyang.core.actors import Actor
 
-SUMMARY_INDICES = ("pqi", "pci", "rqi", "rdi", "sri", "pbi", "pwi", "mqi")
+SUMMARY_INDICES = ("pqi", "pci", "rqi", "rdi", "sri", "pbi", "pwi", "mqi", "sci", "bci", "tci")
 
 
 def _json_number(value: Any) -> Any:
