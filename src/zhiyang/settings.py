@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zhiyang.telemetry",
     "zhiyang.qc",
     "zhiyang.notify",
+    "zhiyang.contracts",
     "zhiyang.web",
     "zhiyang.demo",
 ]
