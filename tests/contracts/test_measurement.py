@@ -27,10 +27,22 @@ def assess_march(w: dict[str, Any]) -> Any:
         max_score=100,
         yuan_per_point=100,
         items=[
-            {"code": "K1", "name": "坑槽", "rule": "per_count", "max_points": D("20"),
-             "points_per_unit": D("2"), "yuan_per_unit": D("50")},
-            {"code": "K2", "name": "逾期", "rule": "per_day_late", "max_points": D("10"),
-             "points_per_unit": D("1"), "yuan_per_unit": D("0")},
+            {
+                "code": "K1",
+                "name": "坑槽",
+                "rule": "per_count",
+                "max_points": D("20"),
+                "points_per_unit": D("2"),
+                "yuan_per_unit": D("50"),
+            },
+            {
+                "code": "K2",
+                "name": "逾期",
+                "rule": "per_day_late",
+                "max_points": D("10"),
+                "points_per_unit": D("1"),
+                "yuan_per_unit": D("0"),
+            },
         ],
     )
     return services.record_assessment(
@@ -67,12 +79,16 @@ def test_two_periods_certified_by_hand(world: dict[str, Any]) -> None:
     cert = april.certificate
     # 800 × 80 + 1 × 20 000 = 84 000
     assert cert["work_value"] == {
-        "previous": "24455.00", "this": "84000.00", "cumulative": "108455.00"
+        "previous": "24455.00",
+        "this": "84000.00",
+        "cumulative": "108455.00",
     }
     assert cert["retention"] == {"previous": "1222.75", "this": "4200.00", "cumulative": "5422.75"}
     assert cert["advance_recovery"]["cumulative"] == "21691.00"
     assert cert["assessment_deduction"] == {
-        "previous": "950.00", "this": "0", "cumulative": "950.00"
+        "previous": "950.00",
+        "this": "0",
+        "cumulative": "950.00",
     }
     assert cert["payable"] == {"previous": "17391.25", "this": "63000.00", "cumulative": "80391.25"}
     by_code = {i["code"]: i for i in cert["items"]}
@@ -88,7 +104,9 @@ def test_advance_recovery_stops_at_the_advance(world: dict[str, Any]) -> None:
     measure(world, MARCH, {"301-1": "300"})  # 24 000 × 20 % = 4 800
     april = measure(world, APRIL, {"301-1": "300"})  # 4 800, but only 200 left
     assert april.certificate["advance_recovery"] == {
-        "previous": "4800.00", "this": "200.00", "cumulative": "5000.00"
+        "previous": "4800.00",
+        "this": "200.00",
+        "cumulative": "5000.00",
     }
 
 

@@ -186,7 +186,7 @@ def _header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int], dict[str,
         for col, title in enumerate(row):
             name = ALIASES.get(normalise(text(title)))
             if name and name not in columns:
-                columns[name], titles[name] = col, text(title)
+                columns[name], titles[name] = col, str(title).strip()
         if {"code", "name"} <= columns.keys() and ({"quantity", "unit_price"} & columns.keys()):
             return index, columns, titles
     return None
