@@ -127,7 +127,6 @@ def gather(contract: Contract, start: dt.date, end: dt.date) -> dict[int, dict[s
                 entry["machine"] = (entry["machine"] or Decimal("0")) + row.quantity
             else:
                 entry["reported"] += row.quantity
-            entry["by_source"][name] = str(
-                Decimal(entry["by_source"].get(name, "0")) + row.quantity
-            )
+            total = Decimal(entry["by_source"].get(name, "0")) + row.quantity
+            entry["by_source"][name] = str(total.quantize(Decimal("0.001")))
     return result
