@@ -33,4 +33,5 @@ urlpatterns = [
     path("qc/", include("zhiyang.qc.api.urls")),
     path("standards/", include("zhiyang.standards.api.urls")),
     path("notify/", include("zhiyang.notify.api.urls")),
+    path("contracts/", include("zhiyang.contracts.api.urls")),
 ]
