@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("zhiyang.people.urls")),
     path("fleet/", include("zhiyang.fleet.urls")),
     path("safety/", include("zhiyang.safety.urls")),
+    path("contracts/", include("zhiyang.contracts.urls")),
     path("works/", include("zhiyang.works.urls")),
     path("planning/", include("zhiyang.planning.urls")),
     path("sop/", include("zhiyang.sop.urls")),

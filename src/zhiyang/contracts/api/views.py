@@ -15,7 +15,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, mixins
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -189,7 +189,7 @@ class PeriodViewSet(ScopedModelViewSet):
         )
 
 
-class LineViewSet(ScopedModelViewSet):
+class LineViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     """Lines of a period; PATCH sets the quantity of the step the period is at (the
     engineer's proposal, the supervisor's or the owner's, with a reason when changed)."""
 
