@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -31,13 +32,13 @@ def _qty(value: Decimal) -> str:
 
 def item_headers() -> list[str]:
     return [
-        _("Code"),
-        _("Item"),
-        _("Unit"),
+        pgettext("certificate", "Code"),
+        pgettext("certificate", "Item"),
+        pgettext("certificate", "Unit"),
         _("BOQ quantity"),
-        _("Unit price"),
+        pgettext("certificate", "Unit price"),
         _("Previous quantity"),
-        _("This period"),
+        pgettext("certificate", "This period"),
         _("Cumulative quantity"),
         _("Previous amount"),
         _("This period amount"),
@@ -107,7 +108,7 @@ def certificate_pdf(period: MeasurementPeriod) -> ReportPDF:
     )
     pdf.heading(_("Payment certificate"))
     pdf.data_table(
-        [_("Item"), _("Previous"), _("This period"), _("Cumulative")],
+        [pgettext("certificate", "Item"), pgettext("certificate", "Previous"), pgettext("certificate", "This period"), pgettext("certificate", "Cumulative")],
         [
             (label, _money(m.previous), _money(m.this), _money(m.cumulative))
             for label, m in payment_rows(cert)
@@ -137,7 +138,7 @@ def certificate_xlsx(period: MeasurementPeriod) -> bytes:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E2E8F0")
     ws = wb.active
-    ws.title = _("Measurement")[:31]
+    ws.title = pgettext("certificate", "Measurement")[:31]
     ws.append([_title(period)])
     ws["A1"].font = Font(bold=True, size=14)
     for key, value in _parties(period):
@@ -174,7 +175,7 @@ def certificate_xlsx(period: MeasurementPeriod) -> bytes:
             ws.cell(row, 12).font = Font(color="B91C1C", bold=True)
     ws.append(
         [
-            _("Total"),
+            pgettext("certificate", "Total"),
             None,
             None,
             None,
@@ -192,10 +193,10 @@ def certificate_xlsx(period: MeasurementPeriod) -> bytes:
         ws.cell(ws.max_row, col).font = bold
     for index, width in enumerate((12, 36, 8, 12, 12, 12, 12, 12, 16, 16, 16, 10), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    pay = wb.create_sheet(_("Payment")[:31])
+    pay = wb.create_sheet(pgettext("certificate", "Payment")[:31])
     pay.append([_title(period)])
     pay["A1"].font = Font(bold=True, size=14)
-    pay.append([_("Item"), _("Previous"), _("This period"), _("Cumulative")])
+    pay.append([pgettext("certificate", "Item"), pgettext("certificate", "Previous"), pgettext("certificate", "This period"), pgettext("certificate", "Cumulative")])
     for cell in pay[2]:
         cell.font, cell.fill = bold, fill
     for label, m in payment_rows(cert):
