@@ -127,3 +127,29 @@ def test_machine_area_by_hand() -> None:
     depth = np.full(5, 0.04)
     assert covered(t, speed, width, per_m2=depth) == pytest.approx((37.5 + 3.75) * 0.04)
     assert covered(np.array([1.0]), np.array([1.0]), np.array([1.0])) == 0.0
+
+
+@pytest.mark.django_db
+def test_earned_value_uses_certified_quantities(world: dict[str, Any], project: Any) -> None:
+    from tests.contracts.conftest import measure
+    from zhiyang.core.actors import SYSTEM
+    from zhiyang.works.progress import project_progress
+
+    WorkOrder.objects.create(
+        project=project,
+        process="paving",
+        title="摊铺",
+        planned_quantity=D("1000"),
+        unit="m2",
+        unit_cost_yuan=D("10"),
+        planned_start=MARCH,
+        planned_end=dt.date(2026, 3, 31),
+    )
+    before = project_progress(user=SYSTEM, project=project, status_date=dt.date(2026, 4, 15))
+    assert before.ev_basis == "quantities" and before.figures.ev_yuan == 0
+    measure(world, MARCH, {"301-1": "100", "302-1": "8"})  # 100 × 80 + 8 × 12.50 = 8 100
+    after = project_progress(user=SYSTEM, project=project, status_date=dt.date(2026, 4, 15))
+    assert after.ev_basis == "certified" and after.figures.ev_yuan == pytest.approx(8100.0)
+    assert after.figures.sv_yuan == pytest.approx(8100.0 - after.figures.pv_yuan)
+    early = project_progress(user=SYSTEM, project=project, status_date=dt.date(2026, 2, 15))
+    assert early.ev_basis == "quantities"

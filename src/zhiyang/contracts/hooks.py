@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def connect() -> None:
-    from zhiyang.contracts import attribution, machine
+    from zhiyang.contracts import attribution, earned, machine
     from zhiyang.notify.kinds import register_kind
+    from zhiyang.works.progress import register_certified_value
 
+    register_certified_value(earned.certified_value)
     attribution.register_source("works", _("Daily reports"), attribution.works_source)
     attribution.register_source(
         "machine", _("Machine-measured"), machine.machine_source, machine=True

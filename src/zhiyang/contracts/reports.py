@@ -108,7 +108,12 @@ def certificate_pdf(period: MeasurementPeriod) -> ReportPDF:
     )
     pdf.heading(_("Payment certificate"))
     pdf.data_table(
-        [pgettext("certificate", "Item"), pgettext("certificate", "Previous"), pgettext("certificate", "This period"), pgettext("certificate", "Cumulative")],
+        [
+            pgettext("certificate", "Item"),
+            pgettext("certificate", "Previous"),
+            pgettext("certificate", "This period"),
+            pgettext("certificate", "Cumulative"),
+        ],
         [
             (label, _money(m.previous), _money(m.this), _money(m.cumulative))
             for label, m in payment_rows(cert)
@@ -196,7 +201,14 @@ def certificate_xlsx(period: MeasurementPeriod) -> bytes:
     pay = wb.create_sheet(pgettext("certificate", "Payment")[:31])
     pay.append([_title(period)])
     pay["A1"].font = Font(bold=True, size=14)
-    pay.append([pgettext("certificate", "Item"), pgettext("certificate", "Previous"), pgettext("certificate", "This period"), pgettext("certificate", "Cumulative")])
+    pay.append(
+        [
+            pgettext("certificate", "Item"),
+            pgettext("certificate", "Previous"),
+            pgettext("certificate", "This period"),
+            pgettext("certificate", "Cumulative"),
+        ]
+    )
     for cell in pay[2]:
         cell.font, cell.fill = bold, fill
     for label, m in payment_rows(cert):
