@@ -44,6 +44,7 @@ DEMO_APPS = (
     "telemetry",
     "sop",
     "planning",
+    "contracts",
 )
 
 
