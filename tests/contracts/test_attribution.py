@@ -153,3 +153,27 @@ def test_earned_value_uses_certified_quantities(world: dict[str, Any], project: 
     assert after.figures.sv_yuan == pytest.approx(8100.0 - after.figures.pv_yuan)
     early = project_progress(user=SYSTEM, project=project, status_date=dt.date(2026, 2, 15))
     assert early.ev_basis == "quantities"
+
+
+def test_machine_day_quantity_from_lake_readings() -> None:
+    import pyarrow as pa
+
+    from zhiyang.contracts.machine import day_quantity
+
+    class Lake:
+        def read(self, machine_type: str, **where: Any) -> Any:
+            assert machine_type == "paver" and where["project"] == "P-1"
+            ms = [0, 60_000, 120_000]  # one reading a minute
+            return pa.table(
+                {
+                    "time": pa.array(ms, pa.timestamp("ms", tz="UTC")),
+                    "device": ["pv1"] * 3,
+                    "speed_m_per_min": [3.0, 3.0, 3.0],
+                    "mat_width_m": [7.5, 7.5, 7.5],
+                    "thickness_mm": [40.0, 40.0, 40.0],
+                }
+            )
+
+    # 3 m/min for 2 minutes × 7.5 m = 45 m²; × 0.04 m = 1.8 m³
+    assert day_quantity(Lake(), "paver_area_m2", "P-1", MARCH) == pytest.approx(45.0)
+    assert day_quantity(Lake(), "paver_volume_m3", "P-1", MARCH) == pytest.approx(1.8)

@@ -113,7 +113,7 @@ def test_assessment_phone_page(world: dict[str, Any]) -> None:
         "/contracts/assessments/new/",
         {
             "contract": world["contract"].pk,
-            "template": page.context["form"].template.pk,
+            "template": page.context["form"].sheet.pk,
             "month": "2026-03",
             "route": world["g1"].pk,
             "count_K1": "4",

@@ -24,7 +24,8 @@ def _intervals(t_s: np.ndarray, max_gap_s: float) -> tuple[np.ndarray, np.ndarra
 
 def _mean_pairs(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     v = np.nan_to_num(np.asarray(values, dtype=float)[order], nan=0.0)
-    return (v[1:] + v[:-1]) / 2.0
+    result: np.ndarray = (v[1:] + v[:-1]) / 2.0
+    return result
 
 
 def covered(

@@ -86,16 +86,16 @@ class AssessmentForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         contracts = restrict(Contract.objects.all(), user)
-        self.fields["contract"].queryset = contracts
+        self.fields["contract"].queryset = contracts  # type: ignore[attr-defined]
         # The routes of the contracts the user is a party to (an owner has no network scope).
-        self.fields["route"].queryset = Route.objects.filter(
+        self.fields["route"].queryset = Route.objects.filter(  # type: ignore[attr-defined]
             pk__in=contracts.values("routes")
         ).order_by("code")
         self.initial.setdefault("month", dt.date.today().strftime("%Y-%m"))
-        self.template = template or AssessmentTemplate.objects.filter(is_active=True).first()
-        if self.template is not None:
-            self.initial.setdefault("template", self.template.pk)
-            for item in self.template.items.all():
+        self.sheet = template or AssessmentTemplate.objects.filter(is_active=True).first()
+        if self.sheet is not None:
+            self.initial.setdefault("template", self.sheet.pk)
+            for item in self.sheet.items.all():
                 self.fields[f"count_{item.code}"] = forms.DecimalField(
                     label=f"{item.code} {item.name}",
                     min_value=0,
@@ -112,9 +112,9 @@ class AssessmentForm(forms.Form):
 
     def entries(self) -> dict[str, dict[str, Any]]:
         result: dict[str, dict[str, Any]] = {}
-        if self.template is None:
+        if self.sheet is None:
             return result
-        for item in self.template.items.all():
+        for item in self.sheet.items.all():
             count = self.cleaned_data.get(f"count_{item.code}") or 0
             photo = self.cleaned_data.get(f"photo_{item.code}")
             result[item.code] = {"count": count, **({"photo": photo} if photo else {})}

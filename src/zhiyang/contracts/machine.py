@@ -44,13 +44,13 @@ def _column(table: Any, name: str) -> np.ndarray:
 def day_quantity(lake: Any, activity: str, project_code: str, day: dt.date) -> float:
     """What the machines of one project measured on one day for ``activity``."""
     machine_type, speed, factor, width, per, per_factor = ACTIVITIES[activity]
-    columns = ["t", "device", speed, width] + ([per] if per else [])
+    columns = ["time", "device", speed, width] + ([per] if per else [])
     table = lake.read(machine_type, date=day.isoformat(), project=project_code, columns=columns)
     if not table.num_rows:
         return 0.0
     total = 0.0
     devices = np.asarray(table.column("device").to_pylist())
-    t = np.asarray(table.column("t").cast("int64").to_numpy(zero_copy_only=False), float) / 1000
+    t = np.asarray(table.column("time").cast("int64").to_numpy(zero_copy_only=False), float) / 1000
     for device in np.unique(devices):
         mask = devices == device
         total += covered(

@@ -216,8 +216,8 @@ def certificate_xlsx(period: MeasurementPeriod) -> bytes:
         for col in (2, 3, 4):
             pay.cell(pay.max_row, col).number_format = MONEY_FORMAT
     pay.column_dimensions["A"].width = 28
-    for col in "BCD":
-        pay.column_dimensions[col].width = 18
+    for letter in "BCD":
+        pay.column_dimensions[letter].width = 18
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -111,7 +111,7 @@ class Assessment(models.Model):
         verbose_name_plural = _("assessments")
 
     def __str__(self) -> str:
-        route = f" {self.route.code}" if self.route_id else ""
+        route = f" {self.route.code}" if self.route is not None else ""
         return f"{self.contract.code}{route} {self.month:%Y-%m}"
 
     def get_absolute_url(self) -> str:

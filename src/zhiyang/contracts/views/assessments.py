@@ -3,7 +3,7 @@ photos per template item; works at 375 px)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -54,7 +54,7 @@ class AssessmentRecord(ContractsPage, PageView):
     template_name = "contracts/assessment_form.html"
     title = gettext_lazy("Assess")
     tab = "assessments"
-    http_method_names = ["get", "head", "post"]
+    http_method_names: ClassVar[list[str]] = ["get", "head", "post"]  # type: ignore[misc]
 
     def _template(self) -> AssessmentTemplate | None:
         chosen = self.request.GET.get("template") or self.request.POST.get("template")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -96,7 +96,7 @@ class BoqImport(ContractsPage, PageView):
     template_name = "contracts/boq_import.html"
     title = gettext_lazy("Import BOQ")
     tab = "contracts"
-    http_method_names = ["get", "head", "post"]
+    http_method_names: ClassVar[list[str]] = ["get", "head", "post"]  # type: ignore[misc]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         contract = self.get_object("view")

@@ -4,7 +4,7 @@ user may take, the certificates as PDF and Excel."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -64,7 +64,7 @@ class PeriodOpen(ContractsPage, PageView):
 
     model = MeasurementPeriod
     action = "add"
-    http_method_names = ["post"]
+    http_method_names: ClassVar[list[str]] = ["post"]  # type: ignore[misc]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.require("add")
@@ -89,7 +89,7 @@ class PeriodDetail(ContractsPage, ObjectDetailView):
     select_related = ("contract", "proposed_by", "supervisor_by", "owner_by")
     template_name = "contracts/period_detail.html"
     tab = "periods"
-    http_method_names = ["get", "head", "post"]
+    http_method_names: ClassVar[list[str]] = ["get", "head", "post"]  # type: ignore[misc]
 
     def step(self, period: MeasurementPeriod) -> tuple[str, str, Any, Any] | None:
         step = STEPS.get(period.status)

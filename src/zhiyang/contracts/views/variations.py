@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -49,7 +49,7 @@ class VariationDetail(ContractsPage, ObjectDetailView):
     select_related = ("contract",)
     template_name = "contracts/variation_detail.html"
     tab = "variations"
-    http_method_names = ["get", "head", "post"]
+    http_method_names: ClassVar[list[str]] = ["get", "head", "post"]  # type: ignore[misc]
 
     def step(self, variation: Variation) -> tuple[str, Any, Any] | None:
         step = STEPS.get(variation.status)
