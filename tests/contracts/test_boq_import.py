@@ -163,3 +163,34 @@ def test_measured_boq_is_not_replaced(world: dict[str, Any]) -> None:
             data=owner_workbook(),
             filename="x.xlsx",
         )
+
+
+def test_two_row_header_and_jtg_layout() -> None:
+    """The JTG template: a 序号 column, 金额（元） merged over 单价 | 合价, "清单 第100章"
+    chapter rows, and a summary section without codes."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["清单 第100章 总则"])
+    ws.append(["序号", "子目号", "子目名称", "单位", "数量", "金额（元）", None])
+    ws.merge_cells("F2:G2")
+    ws.append([None, None, None, None, None, "单价", "合价"])
+    ws.append([1, "102-1", "竣工文件", "总额", 1, 30000, 30000])
+    ws.append([2, "103-1", "临时道路修建、养护", "km", "2.5", "12,000", "30,000"])
+    ws.append(["清单 第200章 路基"])
+    ws.append([3, 203.1, "挖土方", "m3", 1000, 12.4, 12400])
+    ws.append([None, None, "暂列金额", None, None, None, 50000])
+    ws.append([None, None, "投标报价", None, None, None, 122400])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    parsed = parse(buffer.getvalue(), "jtg.xlsx")
+    assert [i.code for i in parsed.items] == ["102-1", "103-1", "203.1"]
+    assert [i.chapter for i in parsed.items] == [100, 100, 200]
+    assert parsed.items[1].unit_price == D("12000.00") and parsed.items[2].amount == D("12400")
+    assert parsed.total_yuan == D("72400.00")
+    assert parsed.subtotals == 2
+
+
+def test_chinese_chapter_numerals_and_english_headers() -> None:
+    text = "code,name,unit,quantity,unit_price,amount\n第三章 路面,,,,,\n3-1,面层,m2,10,5,50\n"
+    parsed = parse(text.encode(), "x.csv")
+    assert parsed.items[0].chapter == 3 and parsed.chapters == {3: "路面"}

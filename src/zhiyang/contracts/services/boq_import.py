@@ -53,19 +53,24 @@ ALIASES = alias_table(
             "项目编码",
             "编号",
             "清单号",
+            "项目编号",
+            "清单编码",
+            "子目编码",
+            "编码",
+            "itemno",
         ],
-        "name": ["项目名称", "子目名称", "细目名称", "名称", "清单名称"],
+        "name": ["项目名称", "子目名称", "细目名称", "名称", "清单名称", "工程名称", "description"],
         "unit": ["单位", "计量单位"],
-        "quantity": ["数量", "工程量", "清单数量", "清单工程量", "qty"],
+        "quantity": ["数量", "工程量", "清单数量", "清单工程量", "工程数量", "qty"],
         "unit_price": ["单价", "综合单价", "price", "unitprice"],
-        "amount": ["合价", "金额", "合计金额", "总价", "total"],
+        "amount": ["合价", "金额", "合计金额", "合价金额", "金额合计", "总价", "total"],
     }
 )
 LUMP_UNITS = frozenset({"总额", "项", "lumpsum", "ls"})
 HEADER_SCAN_ROWS = 20
 MAX_ROWS = 20_000
 AMOUNT_TOLERANCE = Decimal("0.5")
-_CHAPTER = re.compile(r"^第\s*([0-9一二三四五六七八九十百千零〇]+)\s*章\s*(.*)$")
+_CHAPTER = re.compile(r"第\s*([0-9一二三四五六七八九十百千零〇]+)\s*章\s*(.*)$")
 _SUBTOTAL = re.compile(r"(合\s*计|小\s*计|总\s*计)")
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
@@ -180,6 +185,10 @@ def _sheets(data: bytes, filename: str) -> list[tuple[str, list[tuple[Any, ...]]
 
 
 def _header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int], dict[str, str]] | None:
+    """(last header row index, field -> column, field -> header as written).
+
+    A header in two rows (``金额（元）`` merged over ``单价 | 合价``) is read as one: the
+    second row's names win for their columns."""
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         columns: dict[str, int] = {}
         titles: dict[str, str] = {}
@@ -187,8 +196,22 @@ def _header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int], dict[str,
             name = ALIASES.get(normalise(text(title)))
             if name and name not in columns:
                 columns[name], titles[name] = col, str(title).strip()
-        if {"code", "name"} <= columns.keys() and ({"quantity", "unit_price"} & columns.keys()):
-            return index, columns, titles
+        if {"code", "name"} <= columns.keys() and (
+            {"quantity", "unit_price", "amount"} & columns.keys()
+        ):
+            below = rows[index + 1] if index + 1 < len(rows) else ()
+            found = {
+                col: ALIASES.get(normalise(text(title)))
+                for col, title in enumerate(below)
+                if not is_blank(title)
+            }
+            mapped = {col: name for col, name in found.items() if name}
+            if mapped and len(mapped) == len(found):
+                for col, name in mapped.items():
+                    columns[name], titles[name] = col, str(below[col]).strip()
+                index += 1
+            if {"quantity", "unit_price"} & columns.keys():
+                return index, columns, titles
     return None
 
 
@@ -205,6 +228,14 @@ def parse(data: bytes, filename: str) -> ParsedBoq:
         start, columns, titles = found
         result.sheets.append(sheet)
         heading_code = ""
+        for above in rows[:start]:  # "清单 第100章 总则" as the sheet's title
+            for value in above:
+                match = _CHAPTER.search(text(value))
+                if match and not _SUBTOTAL.search(match.group(2)):
+                    chapter = chinese_number(match.group(1))
+                    result.chapters[chapter] = match.group(2).strip() or _("Chapter %(n)d") % {
+                        "n": chapter
+                    }
         for index in range(start + 1, min(len(rows), start + 1 + MAX_ROWS)):
             row = rows[index]
             number = index + 1
@@ -218,7 +249,9 @@ def parse(data: bytes, filename: str) -> ParsedBoq:
             if not row or all(is_blank(v) for v in row):
                 continue
             first = next((text(v) for v in row if not is_blank(v)), "")
-            match = _CHAPTER.match(first)
+            match = _CHAPTER.search(first)
+            if match and not is_blank(cell("quantity")) and not _CHAPTER.search(text(cell("code"))):
+                match = None  # an item whose name mentions a chapter
             if match:
                 chapter = chinese_number(match.group(1))
                 name = match.group(2).strip() or text(cell("name"))
@@ -239,10 +272,11 @@ def parse(data: bytes, filename: str) -> ParsedBoq:
                     errors.append(RowError(number, titles.get(key, key), str(exc), sheet))
                     values[key] = None
             if not code:
-                if name and (unit or any(v is not None for v in values.values())):
-                    errors.append(
-                        RowError(number, titles["code"], _("The item has no code."), sheet)
-                    )
+                if not unit and values["quantity"] is None:
+                    if name:
+                        result.subtotals += 1  # a summary line (暂列金额, 总价…)
+                    continue
+                errors.append(RowError(number, titles["code"], _("The item has no code."), sheet))
                 continue
             if not unit and all(v is None for v in values.values()):
                 heading_code = code  # a heading (101-1) over its sub-items (-a, -b)
