@@ -92,6 +92,7 @@ def test_two_periods_certified_by_hand(world: dict[str, Any]) -> None:
     }
     assert cert["payable"] == {"previous": "17391.25", "this": "63000.00", "cumulative": "80391.25"}
     by_code = {i["code"]: i for i in cert["items"]}
+    assert Event.objects.filter(kind="contracts.overrun").count() == 1  # raised on proposal
     assert by_code["301-1"]["cumulative_quantity"] == "1090.000"
     assert by_code["301-1"]["over_run"] is True  # 1 090 > 1 000: needs a variation
     assert by_code["302-1"]["over_run"] is False

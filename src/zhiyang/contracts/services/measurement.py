@@ -165,6 +165,19 @@ def propose(*, actor: Actor, period: MeasurementPeriod) -> MeasurementPeriod:
             roles=("supervisor",),
             key=f"measurement:{period.pk}:proposed:{period.proposed_at:%Y%m%d%H%M%S}",
         )
+        past = compute_certificate(period).over_runs
+        if past:
+            notify(
+                actor,
+                kind="contracts.overrun",
+                obj=period,
+                title=gettext_noop(
+                    "%(period)s: past the BOQ quantity, a variation is needed: %(codes)s"
+                ),
+                params={"period": str(period), "codes": ", ".join(i.code for i in past)},
+                roles=("engineer", "supervisor"),
+                key=f"measurement:{period.pk}:overrun:{period.proposed_at:%Y%m%d%H%M%S}",
+            )
     return period
 
 
