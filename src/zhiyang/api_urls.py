@@ -35,4 +35,5 @@ urlpatterns = [
     path("notify/", include("zhiyang.notify.api.urls")),
     path("patrol/", include("zhiyang.patrol.api.urls")),
     path("assets/", include("zhiyang.assets.api.urls")),
+    path("contracts/", include("zhiyang.contracts.api.urls")),
 ]

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "zhiyang.notify",
     "zhiyang.patrol",
     "zhiyang.assets",
+    "zhiyang.contracts",
     "zhiyang.web",
     "zhiyang.demo",
 ]

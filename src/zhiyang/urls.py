@@ -14,6 +14,7 @@ urlpatterns = [
     path("fleet/", include("zhiyang.fleet.urls")),
     path("safety/", include("zhiyang.safety.urls")),
     path("patrol/", include("zhiyang.patrol.urls")),
+    path("contracts/", include("zhiyang.contracts.urls")),
     path("works/", include("zhiyang.works.urls")),
     path("planning/", include("zhiyang.planning.urls")),
     path("sop/", include("zhiyang.sop.urls")),

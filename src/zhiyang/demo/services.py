@@ -46,6 +46,7 @@ DEMO_APPS = (
     "telemetry",
     "sop",
     "planning",
+    "contracts",
 )
 
 

@@ -41,6 +41,7 @@ ASSETS = _("Road assets")
 WORKS = _("Works")
 PLANNING = _("Planning")
 PATROL = _("Patrol")
+CONTRACTS = _("Contracts")
 ADMINISTRATION = _("Administration")
 
 MENU: tuple[NavItem, ...] = (
@@ -158,6 +159,22 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Checklist runs"), "sop:run-list", "sop.checklistrun", "checklist", WORKS),
     NavItem(_("Non-conformances"), "sop:ncr-list", "sop.nonconformance", "alert", WORKS),
     NavItem(_("Work instructions"), "sop:instruction-list", "sop.workinstruction", "report", WORKS),
+    NavItem(_("Contracts"), "contracts:contract-list", "contracts.contract", "report", CONTRACTS),
+    NavItem(
+        _("Measurement"),
+        "contracts:period-list",
+        "contracts.measurementperiod",
+        "chart",
+        CONTRACTS,
+    ),
+    NavItem(
+        _("Assess"),
+        "contracts:assessment-create",
+        "contracts.assessment",
+        "checklist",
+        CONTRACTS,
+        action="add",
+    ),
     NavItem(
         _("Standards"), "standards:list", "standards.parameteroverride", "report", ADMINISTRATION
     ),
