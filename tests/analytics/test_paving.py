@@ -21,7 +21,8 @@ def test_roller_behind_paver_on_an_l_shaped_path():
     rn = np.where(c <= 50, 1.0, c - 50)
     r = roller_paver_sync(t, pe, pn, rt, re_, rn, limit_m=15.0, limit_s=300.0)
     # The jitter-free path keeps a point every 0.5 m: it cuts the right-angle corner by a few
-    # centimetres (up to 15 cm less path for the roller behind the corner while the paver is past it).
+    # centimetres (up to 15 cm less path for the roller behind the corner while the paver is
+    # past it).
     assert np.allclose(r["distance_behind_m"], 20.0, atol=0.15)
     assert np.allclose(r["time_gap_s"], 400.0, atol=3.0)  # 20 m at 0.05 m/s
     assert np.allclose(r["offset_m"], 1.0)
