@@ -253,7 +253,7 @@ def pass_events(
         dirs = np.sign(np.nan_to_num(raw)).astype(np.int8)
     if size == 0:
         return PassEvents.empty(), 0
-    cols = [codes, t, e, n, w, spd, head, dirs, temp, ic]
+    cols: list[Any] = [codes, t, e, n, w, spd, head, dirs, temp, ic]
     # Sort by machine then time (stable: the first of duplicate times stays first), drop dups;
     # tracks already in that order (the usual case) are used as they are.
     same = codes[1:] == codes[:-1]
@@ -265,7 +265,7 @@ def pass_events(
         keep[1:] = (cs[1:] != cs[:-1]) | (ts[1:] != ts[:-1])
         order = order[keep]
         cols = [a[order] for a in cols]
-    run, ve, vn, vt, vw, vh, vtemp, vic, vdin, vdout = _vertices(
+    run, ve, vn, vt, vw, vh, vtemp, vic, vdin, vdout = _vertices(  # type: ignore[call-arg]
         *cols,
         float(p.noise_radius_m),
         float(p.min_speed_m_s),

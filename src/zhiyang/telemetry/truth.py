@@ -295,30 +295,9 @@ def back_and_forth(
 
 def combine(*tracks: Track) -> Track:
     """Several machines' tracks as one."""
-    return Track(
-        *(
-            np.concatenate([getattr(t, f) for t in tracks])
-            for f in Track.__dataclass_fields__
-            if f != "passes"
-        ),
-        tuple(p for t in tracks for p in t.passes),
-    )
-
-
-def roller_chainage(shift: Any, device: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The noise-free chainage and offset of a roller at every sample time of the shift (the
-    simulator's plan, interpolated as its readings are)."""
-    segments = shift.roller_segments[device]
-    t = np.asarray(shift.times, dtype=float)
-    starts = np.array([s.t0 for s in segments])
-    index = np.clip(np.searchsorted(starts, t, side="right") - 1, 0, len(segments) - 1)
-    t0 = np.array([s.t0 for s in segments])[index]
-    t1 = np.array([s.t1 for s in segments])[index]
-    span = np.where(t1 > t0, t1 - t0, 1.0)
-    f = np.where(t1 > t0, np.clip((t - t0) / span, 0.0, 1.0), 0.0)
-    f = np.where(t >= t1, 1.0, f)
-    c0 = np.array([s.c0 for s in segments])[index]
-    c1 = np.array([s.c1 for s in segments])[index]
-    o0 = np.array([s.o0 for s in segments])[index]
-    o1 = np.array([s.o1 for s in segments])[index]
-    return c0 + (c1 - c0) * f, o0 + (o1 - o0) * f
+    columns = {
+        f: np.concatenate([getattr(t, f) for t in tracks])
+        for f in Track.__dataclass_fields__
+        if f != "passes"
+    }
+    return Track(**columns, passes=tuple(p for t in tracks for p in t.passes))
