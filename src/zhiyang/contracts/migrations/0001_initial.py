@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0003_contracts_roles'),
+        ('core', '0004_contracts_roles'),
         ('network', '0001_initial'),
         ('works', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

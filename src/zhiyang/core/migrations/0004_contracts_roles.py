@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_job'),
+        ('core', '0003_frame_organisation_scope_to_network'),
     ]
 
     operations = [
