@@ -120,9 +120,9 @@ def gather(contract: Contract, start: dt.date, end: dt.date) -> dict[int, dict[s
     by_source: dict[str, list[QuantityMapping]] = {}
     for m in QuantityMapping.objects.filter(contract=contract).select_related("item"):
         by_source.setdefault(m.source, []).append(m)
-    for source in sources():
-        if not source.mapped:
-            by_source.setdefault(source.name, [])
+    for unmapped in sources():
+        if not unmapped.mapped:
+            by_source.setdefault(unmapped.name, [])
     result: dict[int, dict[str, Any]] = {}
     for name, mappings in by_source.items():
         source = get_source(name)
