@@ -198,3 +198,37 @@ def test_variation_and_assessment_through_the_api(
         .status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_bulk_lines_and_field_aliases(world: dict[str, Any], clients: dict[str, Any]) -> None:
+    eng, sup = clients["engineer"], clients["supervisor"]
+    cid = world["contract"].pk
+    r = eng.post("/api/v1/contracts/periods/", {"contract": cid, "month": "2026-04"})
+    assert r.status_code == 201 and r.json()["month"] == "2026-04-01"
+    pid = r.json()["id"]
+    r = eng.post(
+        f"/api/v1/contracts/periods/{pid}/set-lines/",
+        [{"code": "301-1", "quantity": "10"}, {"code": "302-1", "proposed_quantity": "4"}],
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    assert {x["code"]: x["proposed_quantity"] for x in r.json()}["302-1"] == "4.000"
+    r = eng.post(
+        f"/api/v1/contracts/periods/{pid}/set-lines/",
+        [{"code": "nope", "quantity": 1}],
+        format="json",
+    )
+    assert r.status_code == 400
+    eng.post(f"/api/v1/contracts/periods/{pid}/propose/")
+    r = sup.post(
+        f"/api/v1/contracts/periods/{pid}/set-lines/",
+        [
+            {"code": "301-1", "supervisor_quantity": "9", "supervisor_reason": "复核"},
+            {"code": "302-1", "quantity": "3"},
+        ],  # no reason: nothing is kept
+        format="json",
+    )
+    assert r.status_code == 400
+    line = world["items"]["301-1"].lines.get()
+    assert line.supervisor_quantity is None

@@ -177,3 +177,39 @@ def test_machine_day_quantity_from_lake_readings() -> None:
     # 3 m/min for 2 minutes × 7.5 m = 45 m²; × 0.04 m = 1.8 m³
     assert day_quantity(Lake(), "paver_area_m2", "P-1", MARCH) == pytest.approx(45.0)
     assert day_quantity(Lake(), "paver_volume_m3", "P-1", MARCH) == pytest.approx(1.8)
+
+
+@pytest.mark.django_db
+def test_verified_repairs_by_work_item_code(world: dict[str, Any], monkeypatch: Any) -> None:
+    from types import SimpleNamespace
+
+    from zhiyang.patrol import services as patrol
+
+    g109, s203 = world["g1"].pk, world["s1"].pk
+    tasks = {
+        "YH-2026-01": [
+            SimpleNamespace(pk=1, work_item_code="302-1", quantity_done=2.2, route_id=s203)
+        ],
+        "": [
+            SimpleNamespace(pk=2, work_item_code="302-1", quantity_done=1.3, route_id=g109),
+            SimpleNamespace(pk=3, work_item_code="302-1", quantity_done=9.0, route_id=s203),
+            SimpleNamespace(pk=4, work_item_code="999-9", quantity_done=5.0, route_id=g109),
+            SimpleNamespace(pk=5, work_item_code="303-1", quantity_done=2.0, route_id=g109),
+        ],
+    }
+    monkeypatch.setattr(
+        patrol, "completed_repairs", lambda *, actor, start, end, contract_ref: tasks[contract_ref]
+    )
+    QuantityMapping.objects.create(  # 303-1 repairs are measured under 301-1, × 0.5
+        contract=world["contract"],
+        item=world["items"]["301-1"],
+        source="patrol",
+        activity="303-1",
+        factor=D("0.5"),
+    )
+    period = services.open_period(actor=world["engineer"], contract=world["contract"], month=MARCH)
+    lines = {line.item.code: line for line in period.lines.select_related("item")}
+    # 2.2 (its contract) + 1.3 (no contract, on G109); S203 is not the contract's route
+    assert lines["302-1"].reported_quantity == D("3.500")
+    assert lines["301-1"].reported_quantity == D("1.000")
+    assert lines["302-1"].sources == {"patrol": "3.500"}

@@ -6,9 +6,10 @@ a ``QuantityMapping`` row with ``source=<name>`` says which of the source's work
 activity code, a work order, a project) feeds which item, times a factor.
 
 Built in: ``works`` (approved daily report quantities, by work order or by process =
-activity code on a project of the contract) and ``machine`` (what machines measured, from
-telemetry/QC; see ``contracts.machine``). An app built later (``patrol`` with its
-``RepairTask`` quantities) plugs in from its ``AppConfig.ready``::
+activity code on a project of the contract), ``machine`` (what machines measured, from
+telemetry/QC; see ``contracts.machine``) and ``patrol`` (verified repairs by their work
+item code; see ``contracts.repairs``, ``mapped=False``: asked without a mapping). Another
+app plugs in from its ``AppConfig.ready`` the same way::
 
     from zhiyang.contracts.attribution import Attributed, register_source
 
@@ -56,14 +57,19 @@ class Source:
     label: Any
     fn: SourceFn
     machine: bool = False
+    #: False: the source finds its items itself (patrol's work item codes) and is asked even
+    #: without a mapping.
+    mapped: bool = True
 
 
 _SOURCES: dict[str, Source] = {}
 
 
-def register_source(name: str, label: Any, fn: SourceFn, *, machine: bool = False) -> Source:
+def register_source(
+    name: str, label: Any, fn: SourceFn, *, machine: bool = False, mapped: bool = True
+) -> Source:
     """Register (or re-register, idempotently) an attribution source."""
-    source = Source(name=name, label=label, fn=fn, machine=machine)
+    source = Source(name=name, label=label, fn=fn, machine=machine, mapped=mapped)
     _SOURCES[name] = source
     return source
 
@@ -114,6 +120,9 @@ def gather(contract: Contract, start: dt.date, end: dt.date) -> dict[int, dict[s
     by_source: dict[str, list[QuantityMapping]] = {}
     for m in QuantityMapping.objects.filter(contract=contract).select_related("item"):
         by_source.setdefault(m.source, []).append(m)
+    for unmapped in sources():
+        if not unmapped.mapped:
+            by_source.setdefault(unmapped.name, [])
     result: dict[int, dict[str, Any]] = {}
     for name, mappings in by_source.items():
         source = get_source(name)

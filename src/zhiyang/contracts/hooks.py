@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def connect() -> None:
-    from zhiyang.contracts import attribution, earned, machine
+    from zhiyang.contracts import attribution, earned, machine, repairs
     from zhiyang.notify.kinds import register_kind
     from zhiyang.works.progress import register_certified_value
 
@@ -14,6 +14,9 @@ def connect() -> None:
     attribution.register_source("works", _("Daily reports"), attribution.works_source)
     attribution.register_source(
         "machine", _("Machine-measured"), machine.machine_source, machine=True
+    )
+    attribution.register_source(
+        "patrol", _("Routine repairs"), repairs.repairs_source, mapped=False
     )
     register_kind(
         "contracts.measurement",

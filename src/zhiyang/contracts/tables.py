@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.contracts.models import MeasurementLine
 from zhiyang.core.pages import BadgeColumn, Column, DateColumn, NumberColumn, Table
@@ -13,8 +14,8 @@ class ContractTable(Table):
     name = Column(_("Name"), sort=True, css="wrap")
     kind = Column(_("Kind"), sort=True)
     owner_name = Column(_("Owner"))
-    start_date = DateColumn(_("Start"), sort=True)
-    end_date = DateColumn(_("End"), sort=True)
+    start_date = DateColumn(pgettext_lazy("contract period", "Start"), sort=True)
+    end_date = DateColumn(pgettext_lazy("contract period", "End"), sort=True)
     value_yuan = NumberColumn(_("Value (yuan)"), decimals=2, sort=True)
     status = BadgeColumn(_("Status"), prefix="status-")
 
@@ -25,9 +26,9 @@ class ContractTable(Table):
 
 
 class BoqItemTable(Table):
-    code = Column(_("Code"), sort=True)
-    name = Column(_("Item"), css="wrap")
-    unit = Column(_("Unit"))
+    code = Column(pgettext_lazy("certificate", "Code"), sort=True)
+    name = Column(pgettext_lazy("certificate", "Item"), css="wrap")
+    unit = Column(pgettext_lazy("certificate", "Unit"))
     quantity = NumberColumn(_("Quantity"), decimals=3)
     unit_price_yuan = NumberColumn(_("Unit price"), decimals=2)
     amount_yuan = NumberColumn(_("Amount"), decimals=2)
@@ -59,10 +60,10 @@ def _difference(line: MeasurementLine) -> str:
 
 
 class LineTable(Table):
-    code = Column(_("Code"), accessor="item.code")
-    name = Column(_("Item"), accessor="item.name", css="wrap")
-    unit = Column(_("Unit"), accessor="item.unit")
-    reported_quantity = NumberColumn(_("Reported"), decimals=3)
+    code = Column(pgettext_lazy("certificate", "Code"), accessor="item.code")
+    name = Column(pgettext_lazy("certificate", "Item"), accessor="item.name", css="wrap")
+    unit = Column(pgettext_lazy("certificate", "Unit"), accessor="item.unit")
+    reported_quantity = NumberColumn(pgettext_lazy("quantity", "Reported"), decimals=3)
     machine_quantity = NumberColumn(_("Machine-measured"), decimals=3)
     difference = Column(_("Difference"), accessor=_difference, css="nowrap")
     proposed_quantity = NumberColumn(_("Proposed"), decimals=3)

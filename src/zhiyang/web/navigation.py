@@ -161,7 +161,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Work instructions"), "sop:instruction-list", "sop.workinstruction", "report", WORKS),
     NavItem(_("Contracts"), "contracts:contract-list", "contracts.contract", "report", CONTRACTS),
     NavItem(
-        _("Measurement"),
+        pgettext_lazy("contracts", "Measurement"),
         "contracts:period-list",
         "contracts.measurementperiod",
         "chart",

@@ -127,12 +127,47 @@ class LineSerializer(serializers.ModelSerializer):
 
 
 class SetLineSerializer(serializers.Serializer):
+    """The quantity of the step the period is at; ``proposed_quantity``,
+    ``supervisor_quantity``, ``owner_quantity`` and ``approved_quantity`` are accepted as
+    names for it, ``supervisor_reason``/``owner_reason`` for the reason."""
+
+    QUANTITY_NAMES = (
+        "quantity",
+        "proposed_quantity",
+        "supervisor_quantity",
+        "owner_quantity",
+        "approved_quantity",
+    )
+    REASON_NAMES = ("reason", "supervisor_reason", "owner_reason")
+
     quantity = serializers.DecimalField(max_digits=16, decimal_places=3, min_value=0)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
+    def to_internal_value(self, data: Any) -> Any:
+        data = dict(data.items()) if hasattr(data, "items") else data
+        if isinstance(data, dict):
+            for name in self.QUANTITY_NAMES[1:]:
+                if "quantity" not in data and data.get(name) not in (None, ""):
+                    data["quantity"] = data[name]
+            for name in self.REASON_NAMES[1:]:
+                if not data.get("reason") and data.get(name):
+                    data["reason"] = data[name]
+        return super().to_internal_value(data)
+
+
+class BulkLineSerializer(SetLineSerializer):
+    """One line of a bulk update: the line ``id``, or the BOQ item ``code``."""
+
+    id = serializers.IntegerField(required=False)
+    code = serializers.CharField(required=False)
+
 
 class PeriodSerializer(serializers.ModelSerializer):
+    month = serializers.DateField(
+        input_formats=["%Y-%m-%d", "%Y-%m"], help_text="The month: 2026-03 or 2026-03-01."
+    )
+
     class Meta:
         model = MeasurementPeriod
         fields = [

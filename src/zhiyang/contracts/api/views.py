@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import exceptions, mixins
 from rest_framework.decorators import action
@@ -82,7 +83,7 @@ class ContractViewSet(ScopedModelViewSet):
         contract = self.get_object()
         upload = request.FILES.get("file")
         if upload is None:
-            raise exceptions.ValidationError({"file": ["Choose a file to import."]})
+            raise exceptions.ValidationError({"file": [_("Choose a file to import.")]})
         try:
             summary = services.import_boq(
                 actor=user_of(request),
@@ -117,6 +118,7 @@ class PeriodViewSet(ScopedModelViewSet):
         "supervisor_approve": STEP,
         "certify": STEP,
         "return_period": STEP,
+        "set_lines": STEP,
         "certificate": "view",
         "certificate_pdf": "view",
         "certificate_xlsx": "view",
@@ -161,6 +163,37 @@ class PeriodViewSet(ScopedModelViewSet):
             actor=user_of(request), period=self.get_object(), reason=body.validated_data["reason"]
         )
         return self._done(period)
+
+    @extend_schema(request=s.BulkLineSerializer(many=True), responses=s.LineSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path="set-lines")
+    def set_lines(self, request: Request, pk: str | None = None) -> Response:
+        """Set several lines at once (the step the period is at): a list of
+        ``{"code" or "id", "quantity", "reason"}``; all or nothing."""
+        period = self.get_object()
+        body = s.BulkLineSerializer(data=request.data, many=True)
+        body.is_valid(raise_exception=True)
+        lines = {line.pk: line for line in period.lines.select_related("item")}
+        by_code = {line.item.code: line for line in lines.values()}
+        with transaction.atomic():
+            for row in body.validated_data:
+                line = lines.get(row.get("id")) or by_code.get(row.get("code", ""))
+                if line is None:
+                    raise exceptions.ValidationError(
+                        {
+                            "code": [
+                                _("No line %(line)s.") % {"line": row.get("code") or row.get("id")}
+                            ]
+                        }
+                    )
+                services.set_line(
+                    actor=user_of(request),
+                    line=line,
+                    quantity=row["quantity"],
+                    reason=row.get("reason", ""),
+                    note=row.get("note", ""),
+                )
+        fresh = period.lines.select_related("item").order_by("item__order", "item_id")
+        return Response(s.LineSerializer(fresh, many=True).data)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.contracts.choices import AssessmentStatus, DeductionRule
 from zhiyang.contracts.models.common import contract_scope_q, money_field, quantity_field
@@ -47,7 +48,7 @@ class AssessmentTemplateItem(models.Model):
         AssessmentTemplate,
         on_delete=models.CASCADE,
         related_name="items",
-        verbose_name=_("template"),
+        verbose_name=pgettext_lazy("assessment", "template"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     code = models.CharField(_("code"), max_length=20, validators=[validate_printable])
@@ -81,7 +82,10 @@ class Assessment(models.Model):
         verbose_name=_("contract"),
     )
     template = models.ForeignKey(
-        AssessmentTemplate, on_delete=models.PROTECT, related_name="+", verbose_name=_("template")
+        AssessmentTemplate,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("assessment", "template"),
     )
     month = models.DateField(_("month"))
     route = models.ForeignKey(
@@ -131,7 +135,7 @@ class AssessmentEntry(models.Model):
     item = models.ForeignKey(
         AssessmentTemplateItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
     )
-    count = quantity_field(_("count"), default=Decimal("0"))
+    count = quantity_field(pgettext_lazy("assessment", "count"), default=Decimal("0"))
     points_lost = models.DecimalField(
         _("points lost"), max_digits=6, decimal_places=2, default=Decimal("0")
     )
