@@ -94,9 +94,15 @@ def may(user: Any, model: type[models.Model], action: str) -> bool:
 
 def restrict(queryset: models.QuerySet[M], user: Any, action: str = "view") -> models.QuerySet[M]:
     """The rows of ``queryset`` that ``user`` may ``action``: role first, then scope."""
-    model = queryset.model
-    if not may(user, model, action):
+    if not may(user, queryset.model, action):
         return queryset.none()
+    return within_scope(queryset, user)
+
+
+def within_scope(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
+    """The rows of ``queryset`` inside ``user``'s organisation scope, whatever their role
+    (the API looks an id up here first: outside the scope is 404 before any 403)."""
+    model = queryset.model
     scope = scope_of(user)
     if scope.everything:
         return queryset

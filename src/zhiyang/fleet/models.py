@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.core.access import scoped_through
 from zhiyang.core.models import OrganisationOwned
@@ -355,7 +356,7 @@ class ServiceRecord(models.Model):
         related_name="records",
         verbose_name=_("service interval"),
     )
-    description = models.CharField(_("work done"), max_length=200)
+    description = models.CharField(pgettext_lazy("service", "work done"), max_length=200)
     hours = models.FloatField(_("engine hours"), null=True, blank=True)
     date = models.DateField(_("date"))
     cost_cny = models.DecimalField(

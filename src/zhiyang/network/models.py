@@ -19,7 +19,8 @@ from zhiyang.core.access import scoped_through
 from zhiyang.core.validators import validate_printable
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
 
-# Chainages within half a metre of a route's ends count as on the route (rounding in files).
+# Chainages within half a metre of a route's ends count as on the route (rounding in files);
+# the value in force is settings.CHAINAGE_TOLERANCE_M (network/validators.py).
 CHAINAGE_TOLERANCE_M = 0.5
 
 
@@ -159,12 +160,11 @@ class Route(BilingualName, models.Model):
         )
 
     def covers(self, start_m: float, end_m: float | None = None) -> bool:
-        """True if the chainage (or range) lies on the route, within the tolerance."""
-        end_m = start_m if end_m is None else end_m
-        return (
-            self.start_m - CHAINAGE_TOLERANCE_M <= start_m
-            and end_m <= self.end_m + CHAINAGE_TOLERANCE_M
-        )
+        """True if the chainage (or range) is finite and lies on the route, within the
+        tolerance (``network.validators.on_route``)."""
+        from zhiyang.network.validators import on_route
+
+        return on_route(self, start_m, end_m)
 
     def clean(self) -> None:
         if self.end_m is not None and self.start_m is not None and self.end_m <= self.start_m:

@@ -15,7 +15,9 @@ def deliver() -> dict[str, int]:
 
 @task()
 def daily_checks() -> int:
-    """The daily notifications raised by notify itself (machine services due)."""
+    """The daily notifications: machine services due, and the checks other apps registered
+    (``notify.daily``: e.g. structure inspections overdue, from the assets app)."""
     from zhiyang.notify import hooks
+    from zhiyang.notify.daily import run_daily_checks
 
-    return hooks.services_due()
+    return hooks.services_due() + run_daily_checks()

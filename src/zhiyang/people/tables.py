@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.core.pages import Column, DateColumn, NumberColumn, Table
 
@@ -13,7 +14,7 @@ class BriefingTable(Table):
     work_zone = Column(_("Work zone"))
     topic = Column(_("Topic"), template="people/cells/briefing_topic.html", sort=True)
     given_by = Column(_("Given by"), sort="given_by__name")
-    attendance = NumberColumn(_("Attendance"), sort=True)
+    attendance = NumberColumn(pgettext_lazy("briefing", "Attendance"), sort=True)
     photo = Column(_("Photo"), template="people/cells/briefing_photo.html", export=False)
 
     class Meta:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -233,6 +233,13 @@ class PavingSetup(models.Model):
     )
     paver_stop_s = models.FloatField(
         _("paver stop limit (s)"), default=120.0, validators=[MinValueValidator(1.0)]
+    )
+    target_passes = models.PositiveSmallIntegerField(
+        _("target roller passes"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("Passes every cell of the mat should get. Empty: the standards default."),
     )
     spray_base = models.CharField(
         _("sprayed surface"), max_length=16, choices=SprayBase.choices, default="", blank=True

@@ -18,7 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -47,6 +47,7 @@ from zhiyang.core import jobs
 from zhiyang.core.access import access_object, restrict
 from zhiyang.core.actors import user_of
 from zhiyang.core.api.errors import error_response
+from zhiyang.core.api.parsers import JSON_AND_FORM_PARSERS
 from zhiyang.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from zhiyang.network import linref
 from zhiyang.network.api.views import XlsxRenderer
@@ -149,7 +150,7 @@ class DistressViewSet(ScopedModelViewSet):
     queryset = Distress.objects.select_related("route", "district", "reported_by")
     serializer_class = DistressSerializer
     filterset_class = DistressFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = JSON_AND_FORM_PARSERS
     ordering_fields = ["reported_at", "start_m"]
 
     @extend_schema(responses={201: DistressSerializer, 200: DistressSerializer})

@@ -33,7 +33,7 @@ INTERVAL_MEASURES = (
 UNIT_MEASURES = ("iri", "rd_mm", "sfc", "mpd", "mpdc")
 # Counts, summed over the unit (an interval partly inside counts pro rata).
 UNIT_COUNTS = ("pb_light", "pb_medium", "pb_heavy")
-# Unit inputs of the rating engine no import fills yet (subgrade, bridges, roadside).
+# Unit inputs of the rating engine taken from the road-asset inventory (zhiyang.assets).
 UNIT_EXTRA_INPUTS = ("sci", "bci", "tci")
 # What the engine computes, stored on the unit.
 UNIT_OUTPUTS = ("dr", "pci", "rqi", "rdi", "sri", "pbi", "pwi", "pssi", "pqi", "mqi")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -174,6 +174,31 @@ def _float_or_none(value: Any) -> float | None:
 
 RATING_STANDARDS = {"2018": "jtg5210_2018", "2007": "jtg_h20_2007"}
 
+#: Providers of the unit inputs no survey measures (SCI, BCI, TCI …): callables
+#: ``(route=, bounds=, on=, parameters=) -> {column: array per unit}``, registered by the
+#: apps that hold them (zhiyang.assets in its AppConfig.ready), so condition imports none.
+UnitInputProvider = Callable[..., dict[str, Any]]
+UNIT_INPUT_PROVIDERS: list[UnitInputProvider] = []
+
+
+def register_unit_inputs(provider: UnitInputProvider) -> None:
+    """Let ``provider`` fill unit inputs of every rating (idempotent)."""
+    if provider not in UNIT_INPUT_PROVIDERS:
+        UNIT_INPUT_PROVIDERS.append(provider)
+
+
+def _unit_inputs(
+    route: Any, bounds: list[tuple[float, float]], survey: Survey, params: Any
+) -> dict[str, Any]:
+    """SCI/BCI/TCI per unit: NaN unless a registered provider (the road-asset inventory)
+    has values; the one place the rating reads them."""
+    columns: dict[str, Any] = {name: np.full(len(bounds), np.nan) for name in UNIT_EXTRA_INPUTS}
+    for provider in UNIT_INPUT_PROVIDERS:
+        columns.update(
+            provider(route=route, bounds=bounds, on=survey.survey_date, parameters=params)
+        )
+    return columns
+
 
 def rating_parameters(survey: Survey) -> Any:
     """The rating parameters for ``survey``: its edition's data file with the active
@@ -227,13 +252,13 @@ def rate_survey(*, actor: Actor, survey: Survey, audit_row: bool = True) -> int:
             for j, name in enumerate((*UNIT_MEASURES, *UNIT_COUNTS)):
                 combine = pro_rata_sums if name in UNIT_COUNTS else weighted_means
                 columns[name] = combine(table[:, 0], table[:, 1], table[:, 2 + j], starts, ends)
-            for name in UNIT_EXTRA_INPUTS:
-                columns[name] = np.full(len(bounds), np.nan)
+            params = rating_parameters(survey)
+            columns.update(_unit_inputs(route, bounds, survey, params))
             if records:
                 columns.update(distress_quantities(records, bounds, pavements, survey.edition))
             else:
                 columns["dr"] = np.full(len(bounds), np.nan)
-            results = rate(columns, edition=survey.edition, parameters=rating_parameters(survey))
+            results = rate(columns, edition=survey.edition, parameters=params)
             for i, (start_m, end_m) in enumerate(bounds):
                 section = mids[i]
                 assert section is not None

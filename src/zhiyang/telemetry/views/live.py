@@ -270,6 +270,7 @@ class PavingSetupForm(forms.ModelForm):  # type: ignore[type-arg]
             "max_gap_m",
             "max_gap_s",
             "paver_stop_s",
+            "target_passes",
             "spray_base",
             "spray_product",
             "debounce_s",
