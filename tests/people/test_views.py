@@ -201,7 +201,8 @@ def test_manager_cannot_edit_or_add(client, make_user, crew_setup):
     manager = make_user(role="manager", organisation=crew_setup["org"])
     client.force_login(manager)
     pk = crew_setup["member"].pk
-    assert client.get(f"/people/workers/{pk}/edit/").status_code == 404
+    # The frame's order: in scope (else 404), then the role's permission (else 403).
+    assert client.get(f"/people/workers/{pk}/edit/").status_code == 403
     assert client.get("/people/workers/new/").status_code == 403
     assert client.post(f"/people/workers/{pk}/training/add/", {}).status_code == 403
 

@@ -25,6 +25,17 @@ class AssetsConfig(AppConfig):
         from zhiyang.condition.services.rating import register_unit_inputs
 
         register_unit_inputs(survey_inputs)
+        # Structures (bridges, tunnels, culverts) whose inspection is overdue, every day.
+        from zhiyang.notify.daily import register_daily_check
+
+        register_daily_check(_raise_overdue)
+
+
+def _raise_overdue() -> int:
+    from zhiyang.assets.services.register import raise_overdue
+    from zhiyang.core.actors import SYSTEM
+
+    return raise_overdue(actor=SYSTEM)
 
 
 def _sync_types(**kwargs: object) -> None:

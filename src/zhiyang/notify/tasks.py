@@ -15,10 +15,9 @@ def deliver() -> dict[str, int]:
 
 @task()
 def daily_checks() -> int:
-    """The daily notifications: machine services due, structure inspections overdue."""
-    from zhiyang.assets.services.register import raise_overdue
-    from zhiyang.core.actors import SYSTEM
+    """The daily notifications: machine services due, and the checks other apps registered
+    (``notify.daily``: e.g. structure inspections overdue, from the assets app)."""
     from zhiyang.notify import hooks
+    from zhiyang.notify.daily import run_daily_checks
 
-    # Structures (bridges, tunnels, culverts) whose routine/periodic inspection is overdue.
-    return hooks.services_due() + raise_overdue(actor=SYSTEM)
+    return hooks.services_due() + run_daily_checks()

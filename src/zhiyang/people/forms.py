@@ -109,3 +109,16 @@ class TrainingForm(forms.ModelForm[TrainingRecord]):
         model = TrainingRecord
         fields = ["level", "date", "hours", "topic", "trainer"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+def service_values(form: Any) -> dict[str, Any]:
+    """A form's values for a service: an untouched file field is left out, a ticked "clear"
+    empties it."""
+    data = dict(form.cleaned_data)
+    for name, field in form.fields.items():
+        if isinstance(field, forms.FileField):
+            if data.get(name) is False:
+                data[name] = ""  # "clear" ticked
+            elif not data.get(name):
+                data.pop(name, None)
+    return data

@@ -192,7 +192,7 @@ def network_mqi(
 ) -> dict[str, Any]:
     """The complete MQI per 1000 m unit of every route in ``user``'s scope, and its summary
     (length-weighted means, grades, 优良率) by route, district and network."""
-    from zhiyang.condition.services import _json_number, section_at, sections_for
+    from zhiyang.condition.services import json_number, section_at, sections_for
     from zhiyang.core.access import restrict
 
     params = rating.load_parameters("2018")
@@ -247,7 +247,7 @@ def network_mqi(
 
     def groups(labels: list[Any]) -> dict[Any, Any]:
         result = rating.summarise(values, lengths, np.array(labels, dtype=object), params)
-        return {k: _json_number(v) for k, v in result.items()}
+        return {k: json_number(v) for k, v in result.items()}
 
     out["network"] = groups(["network"] * len(units))["network"]
     names = {u["district"]: u["district_name"] for u in units}

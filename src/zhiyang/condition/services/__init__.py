@@ -45,7 +45,7 @@ from zhiyang.condition.services.rating import (
     unit_bounds,
     weighted_means,
 )
-from zhiyang.condition.services.summary import SUMMARY_INDICES, condition_summary
+from zhiyang.condition.services.summary import SUMMARY_INDICES, condition_summary, json_number
 from zhiyang.condition.services.surveys import (
     approve_survey,
     create_survey,
@@ -74,6 +74,7 @@ __all__ = [
     "distress_item_index",
     "distress_quantities",
     "ensure_draft",
+    "json_number",
     "new_client_uuid",
     "pavement_at",
     "pro_rata_sums",

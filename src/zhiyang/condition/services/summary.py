@@ -15,12 +15,12 @@ from zhiyang.core.actors import Actor
 SUMMARY_INDICES = ("pqi", "pci", "rqi", "rdi", "sri", "pbi", "pwi", "mqi", "sci", "bci", "tci")
 
 
-def _json_number(value: Any) -> Any:
+def json_number(value: Any) -> Any:
     """NaN and infinities as None (JSON has no NaN), other floats rounded to 0.01."""
     if isinstance(value, float):
         return round(value, 2) if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {k: _json_number(v) for k, v in value.items()}
+        return {k: json_number(v) for k, v in value.items()}
     return value
 
 
@@ -82,7 +82,7 @@ def condition_summary(
 
     def groups(labels: list[Any]) -> dict[Any, dict[str, Any]]:
         result = summarise(values, lengths, np.array(labels, dtype=object))
-        return {k: _json_number(v) for k, v in result.items()}
+        return {k: json_number(v) for k, v in result.items()}
 
     out["network"] = groups(["network"] * len(rows))["network"]
     names = {r[1]: r[2] for r in rows}

@@ -1,12 +1,12 @@
-"""People pages: the phone check-in, attendance by day, workers, crews and briefings."""
+"""People pages written by hand: the phone check-in, attendance by day, the worker list and
+detail (certificate alerts per row), adding records on the detail page, protected files and
+crews (members nested per row)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -25,13 +25,12 @@ from zhiyang.core.forms import add_service_errors
 from zhiyang.core.pagination import page_of
 from zhiyang.people import identity, services
 from zhiyang.people.choices import CertificateType
-from zhiyang.people.filters import BriefingFilter, CheckInFilter, CrewFilter, WorkerFilter
+from zhiyang.people.filters import CheckInFilter, CrewFilter, WorkerFilter
 from zhiyang.people.forms import (
-    BriefingForm,
     CertificateForm,
     CheckInForm,
     TrainingForm,
-    WorkerForm,
+    service_values,
 )
 from zhiyang.people.models import Briefing, Certificate, CheckIn, Crew, Worker
 
@@ -259,49 +258,6 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/worker_detail.html", context)
 
 
-def _cleaned(form: Any) -> dict[str, Any]:
-    """A form's values for a service; an untouched file field is left out."""
-    data = dict(form.cleaned_data)
-    for name, field in form.fields.items():
-        if isinstance(field, forms.FileField):
-            if data.get(name) is False:
-                data[name] = ""  # "clear" ticked
-            elif not data.get(name):
-                data.pop(name, None)
-    return data
-
-
-@require_http_methods(["GET", "POST"])
-def worker_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """Create (no ``pk``) or change a worker, with photo; audited through the services."""
-    if pk is None:
-        require(request, "people.worker", "add")
-        worker = None
-    else:
-        worker = access_object(Worker.objects.all(), request.user, "change", pk=pk)
-    # The form validates a copy; the service changes the real object (audit: before/after).
-    copy = Worker.objects.get(pk=worker.pk) if worker is not None else None
-    if request.method == "POST":
-        form = WorkerForm(request.POST, request.FILES, instance=copy, user=request.user)
-        if form.is_valid():
-            data = _cleaned(form)
-            try:
-                if worker is None:
-                    worker = services.create_worker(actor=user_of(request), data=data)
-                else:
-                    worker = services.update_worker(
-                        actor=user_of(request), worker=worker, data=data
-                    )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The worker was saved."))
-                return redirect("people:worker-detail", pk=worker.pk)
-    else:
-        form = WorkerForm(instance=copy, user=request.user)
-    return render(request, "people/worker_form.html", {"form": form, "worker": worker})
-
-
 @require_http_methods(["POST"])
 def worker_add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Add a certificate or a training record to a worker (forms on the detail page)."""
@@ -313,7 +269,7 @@ def worker_add_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     worker = access_object(Worker.objects.all(), request.user, "view", pk=pk)
     form = model_form(request.POST, request.FILES)
     if form.is_valid():
-        data = {**_cleaned(form), "worker": worker}
+        data = {**service_values(form), "worker": worker}
         try:
             core_services.create_object(actor=user_of(request), model=form._meta.model, data=data)
         except ValidationError as exc:
@@ -388,46 +344,3 @@ def crew_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "people/crew_list.html", {"filter": filterset, "page_obj": page, "rows": rows}
     )
-
-
-@require_GET
-def briefing_list(request: HttpRequest) -> HttpResponse:
-    require(request, "people.briefing", "view")
-    briefings = restrict(
-        Briefing.objects.select_related("crew", "work_zone", "given_by").prefetch_related(
-            "attendees"
-        ),
-        request.user,
-        "view",
-    )
-    filterset = BriefingFilter(request.GET, queryset=briefings, request=request)
-    page = page_of(request, filterset.qs)
-    sizes: dict[int, int] = defaultdict(int)
-    for briefing in page.object_list:
-        sizes[briefing.pk] = len(briefing.attendees.all())
-    context = {
-        "filter": filterset,
-        "page_obj": page,
-        "rows": [{"briefing": b, "attendance": sizes[b.pk]} for b in page.object_list],
-        "can_add": actors.may(request.user, "people.briefing", "add"),  # type: ignore[union-attr]
-    }
-    return render(request, "people/briefing_list.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def briefing_create(request: HttpRequest) -> HttpResponse:
-    require(request, "people.briefing", "add")
-    if request.method == "POST":
-        form = BriefingForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            data = _cleaned(form)
-            try:
-                services.create_briefing(actor=user_of(request), data=data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The safety briefing was recorded."))
-                return redirect("people:briefing-list")
-    else:
-        form = BriefingForm(user=request.user)
-    return render(request, "people/briefing_form.html", {"form": form})
