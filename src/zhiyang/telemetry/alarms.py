@@ -137,7 +137,10 @@ def apply_events(
                     unit=event.unit,
                     params=dict(event.params),
                     started_at=_when(event.started_ms),
-                    raised_at=now,
+                    # The machine's time when the debounce was over, like ``resolved_at``
+                    # below: a shift replayed or a backlog synced later keeps its own
+                    # order (raised before resolved); ``changed_at`` is when we wrote it.
+                    raised_at=_when(event.time_ms),
                     last_seen_at=_when(event.time_ms),
                     notified_roles=notified_roles(event.rule, event.severity),
                     changed_at=now,
