@@ -431,7 +431,7 @@ def test_large_import_runs_as_a_background_job(world: dict[str, Any], monkeypatc
     assert f'id="job-{job.pk}"' in html and "hx-get" in html
 
 
-def test_yanggao_user_sees_only_its_districts_in_the_demo(db: Any) -> None:
+def test_yanggao_user_sees_only_its_districts_in_the_demo(shared_demo: Any) -> None:
     """The demo's 阳高天镇工区 viewer: map, worst units, statistics, export and PDF hold
     units of 阳高县 (140221) and 天镇县 (140222) only."""
     from openpyxl import load_workbook
@@ -439,9 +439,7 @@ def test_yanggao_user_sees_only_its_districts_in_the_demo(db: Any) -> None:
     from tests.pdfs import pdf_text
     from zhiyang.core.models import User
     from zhiyang.core.pdf import PdfFontMissing, font_files
-    from zhiyang.demo.services import load_demo
 
-    load_demo()
     assert SurveyUnit.objects.filter(survey__status="approved").exists()
     user = User.objects.get(username="yanggao_viewer")
     client = client_for(user)

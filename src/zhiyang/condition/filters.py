@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.condition.choices import (
     DistressSource,
@@ -37,7 +38,9 @@ class SurveyFilter(django_filters.FilterSet):
     year = YearFilter(label=_("year"), field_name="survey_date__year")
     status = django_filters.ChoiceFilter(label=_("status"), choices=SurveyStatus.choices)
     direction = django_filters.ChoiceFilter(label=_("direction"), choices=SurveyDirection.choices)
-    method = django_filters.ChoiceFilter(label=_("method"), choices=SurveyMethod.choices)
+    method = django_filters.ChoiceFilter(
+        label=pgettext_lazy("survey", "method"), choices=SurveyMethod.choices
+    )
     lane = django_filters.NumberFilter(label=_("lane"), min_value=1, max_value=99, decimal_places=0)
     district = django_filters.ModelChoiceFilter(
         label=_("district"),

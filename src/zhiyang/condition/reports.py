@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zhiyang.analytics import rating
 from zhiyang.condition.choices import SurveyStatus
@@ -266,8 +266,8 @@ UNIT_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("district", gettext_lazy("District")),
     ("year", gettext_lazy("Year")),
     ("direction", gettext_lazy("Direction")),
-    ("start", gettext_lazy("From")),
-    ("end", gettext_lazy("To")),
+    ("start", pgettext_lazy("chainage", "From")),
+    ("end", pgettext_lazy("chainage", "To")),
     ("length_m", gettext_lazy("Length (m)")),
     ("iri", gettext_lazy("IRI (m/km)")),
     ("rd_mm", gettext_lazy("Rut depth (mm)")),

@@ -26,6 +26,7 @@ from zhiyang.condition.choices import SurveyDirection, SurveyStatus
 from zhiyang.condition.models import Survey, SurveyUnit
 from zhiyang.condition.reports import GRADE_COLOURS, GRADES, NO_DATA_COLOUR, Selection
 from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.pagination import page_of
 from zhiyang.network import mapview
@@ -540,7 +541,7 @@ def survey_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
     survey = access_object(Survey.objects.all(), request.user, "change", pk=pk)
     try:
-        services.approve_survey(user=request.user, survey=survey)
+        services.approve_survey(actor=user_of(request), survey=survey)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -682,7 +683,7 @@ def distress_report(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 record, _created = services.report_distress(
-                    user=request.user, data=form.service_data()
+                    actor=user_of(request), data=form.service_data()
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc, CONDITION_FIELD_ALIASES)
@@ -738,10 +739,10 @@ def condition_import(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     survey = form.cleaned_data.get("survey") or services.create_survey(
-                        user=request.user, data=form.survey_data()
+                        actor=user_of(request), data=form.survey_data()
                     )
                     submitted = submit_import(
-                        user=request.user,
+                        actor=user_of(request),
                         survey=survey,
                         kind=form.cleaned_data["kind"],
                         data=upload.read(),

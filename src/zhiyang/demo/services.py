@@ -37,7 +37,9 @@ SCOPED_VIEWER = "yanggao_viewer"
 DEMO_APPS = (
     "standards",
     "condition",
+    "assets",
     "safety",
+    "patrol",
     "people",
     "fleet",
     "works",
