@@ -24,7 +24,8 @@ class _Labels:
 
     def __init__(self) -> None:
         def choices(field: str) -> dict[Any, str]:
-            return {v: str(label) for v, label in Equipment._meta.get_field(field).choices or ()}
+            options = getattr(Equipment._meta.get_field(field), "choices", None) or ()
+            return {v: str(label) for v, label in options}
 
         self.types = choices("equipment_type")
         self.statuses = choices("status")
