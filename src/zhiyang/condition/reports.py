@@ -115,9 +115,13 @@ def scoped_units(user: Any) -> QuerySet[SurveyUnit]:
 
 
 def available_years(user: Any) -> list[int]:
-    """Survey years with approved units in the user's scope, newest first."""
-    dates = scoped_units(user).values_list("survey__survey_date__year", flat=True).distinct()
-    return sorted({int(y) for y in dates}, reverse=True)
+    """Survey years with approved units in the user's scope, newest first (the years of
+    the surveys, not of every unit: SQLite extracts a year in Python, row by row)."""
+    from zhiyang.condition.models import Survey
+
+    surveys = scoped_units(user).order_by().values("survey_id")
+    dates = Survey.objects.filter(pk__in=surveys).values_list("survey_date", flat=True)
+    return sorted({d.year for d in dates.distinct()}, reverse=True)
 
 
 def select_units(
@@ -176,6 +180,23 @@ class GroupSummary:
     @property
     def grade(self) -> str:
         return grade_of(self.mean)
+
+    @property
+    def cells(self) -> list[str]:
+        """The table cells after the label, formatted once in Python (km, mean, the grade
+        percents, 优良, 次差): a province's route table is hundreds of rows, and a template
+        filter per number costs more than the query that computed them."""
+
+        def one(value: float | None, suffix: str = "") -> str:
+            return "–" if value is None else f"{value:.1f}{suffix}"
+
+        return [
+            one(self.length_km),
+            one(self.mean),
+            *[one(pct, "%") for _g, pct in self.grade_percents],
+            one(self.good_percent, "%"),
+            one(self.poor_percent, "%"),
+        ]
 
 
 def _as_fraction(percent: Any) -> float | None:

@@ -158,17 +158,25 @@ def yearly_trend(user: Any, selection: Selection) -> dict[str, dict[int, float |
     {"": whole scope, route code: ...} (``reports.yearly_trend`` in the database)."""
     index = selection.index
     rated = Q(**{f"{index}__isnull": False}, length_m__gt=0)
-    rows = (
+    # Grouped by survey (not by the survey's year: SQLite extracts a year in Python per row).
+    rows = list(
         totals_units(user, selection, all_years=True)
-        .values("survey__survey_date__year", "route__code")
+        .values("survey_id", "route__code")
         .annotate(
             rated=Sum("length_m", filter=rated),
             weighted=Sum(F(index) * F("length_m"), filter=rated),
         )
     )
+    from zhiyang.condition.models import Survey
+
+    dates = dict(
+        Survey.objects.filter(pk__in={r["survey_id"] for r in rows}).values_list(
+            "pk", "survey_date"
+        )
+    )
     sums: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
     for row in rows:
-        year = int(row["survey__survey_date__year"])
+        year = dates[row["survey_id"]].year
         for key in ("", row["route__code"]):
             acc = sums[key][year]
             acc[0] += row["rated"] or 0.0

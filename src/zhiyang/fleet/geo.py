@@ -18,8 +18,26 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
-def machine_feature(machine: Equipment) -> dict[str, Any]:
+class _Labels:
+    """What every machine's feature repeats, translated and looked up once per collection
+    (a province has thousands of machines; a lazy choice label per call is costly)."""
+
+    def __init__(self) -> None:
+        def choices(field: str) -> dict[Any, str]:
+            options = getattr(Equipment._meta.get_field(field), "choices", None) or ()
+            return {v: str(label) for v, label in options}
+
+        self.types = choices("equipment_type")
+        self.statuses = choices("status")
+        self.type, self.status = _("Type"), _("Status")
+        self.hours, self.time = _("Operating hours"), _("Position time")
+        self.details = _("Machine details")
+        self.url = reverse("fleet:equipment-detail", args=[1])[:-2]  # ".../machines/"
+
+
+def machine_feature(machine: Equipment, labels: _Labels | None = None) -> dict[str, Any]:
     """A Point feature with ``color`` (by type), ``title``, ``popup``, ``url``/``url_label``."""
+    labels = labels or _Labels()
     when = (
         date_format(timezone.localtime(machine.last_position_at), "SHORT_DATETIME_FORMAT")
         if machine.last_position_at
@@ -42,23 +60,26 @@ def machine_feature(machine: Equipment) -> dict[str, Any]:
             "color": TYPE_COLOURS.get(machine.equipment_type, "#7f7f7f"),
             "title": str(machine),
             "popup": [
-                [_("Type"), machine.get_equipment_type_display()],
-                [_("Status"), machine.get_status_display()],
-                [_("Operating hours"), _number(machine.last_operating_hours)],
-                [_("Position time"), when],
+                [labels.type, labels.types.get(machine.equipment_type, machine.equipment_type)],
+                [labels.status, labels.statuses.get(machine.status, machine.status)],
+                [labels.hours, _number(machine.last_operating_hours)],
+                [labels.time, when],
             ],
-            "url": reverse("fleet:equipment-detail", args=[machine.pk]),
-            "url_label": _("Machine details"),
+            "url": f"{labels.url}{machine.pk}/",
+            "url_label": labels.details,
         },
     }
 
 
 def positions_collection(machines: Iterable[Equipment]) -> dict[str, Any]:
     """Machines with a known position as a FeatureCollection."""
+    labels = _Labels()
+    if hasattr(machines, "filter"):
+        machines = machines.filter(last_latitude__isnull=False, last_longitude__isnull=False)
     return {
         "type": "FeatureCollection",
         "features": [
-            machine_feature(m)
+            machine_feature(m, labels)
             for m in machines
             if m.last_latitude is not None and m.last_longitude is not None
         ],
