@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "zhiyang.telemetry",
     "zhiyang.qc",
     "zhiyang.notify",
+    "zhiyang.patrol",
+    "zhiyang.assets",
+    "zhiyang.contracts",
     "zhiyang.web",
     "zhiyang.demo",
 ]
@@ -133,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "web:dashboard"
+LOGIN_REDIRECT_URL = "web:home"  # the role's home (web/today.py)
 LOGOUT_REDIRECT_URL = "login"
 
 # Login attempt limiting (per username and per client address).

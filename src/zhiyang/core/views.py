@@ -10,19 +10,20 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 import zhiyang
 from zhiyang.core import actors, roles
-from zhiyang.core.access import restrict
 from zhiyang.core.api.errors import request_limit_error
 from zhiyang.core.choices import Action, Role
 from zhiyang.core.filters import AuditLogFilter
 from zhiyang.core.forms import LimitedAuthenticationForm
 from zhiyang.core.models import AuditLog
-from zhiyang.core.pagination import page_of
+from zhiyang.core.pages import ObjectListView
+from zhiyang.core.tables import AuditLogTable
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -75,18 +76,19 @@ def health(request: HttpRequest) -> JsonResponse:
     )
 
 
-def audit_log(request: HttpRequest) -> HttpResponse:
-    """The audit trail, filterable, for roles granted ``core.auditlog``."""
-    if not actors.may(request.user, "core.auditlog", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
-    queryset = restrict(AuditLog.objects.select_related("user"), request.user, "view")
-    filterset = AuditLogFilter(request.GET, queryset=queryset)
-    page = page_of(request, filterset.qs, per_page=100)
-    return render(
-        request,
-        "core/audit_log.html",
-        {"filter": filterset, "entries": page.object_list, "page_obj": page},
-    )
+class AuditLogList(ObjectListView):
+    """The audit trail, filterable and exported to Excel, for roles granted ``core.auditlog``."""
+
+    model = AuditLog
+    table_class = AuditLogTable
+    filterset_class = AuditLogFilter
+    template_name = "core/audit_log.html"
+    title = gettext_lazy("Audit log")
+    intro = gettext_lazy("Every create, update and delete, newest first.")
+    select_related = ("user",)
+
+
+audit_log = AuditLogList.as_view()
 
 
 def permission_matrix(request: HttpRequest) -> HttpResponse:

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhiyang.core.access import Scope, network_scope_q
+from zhiyang.core.access import scoped_through
 from zhiyang.core.fields import latitude_field, longitude_field, user_fk
 from zhiyang.core.validators import validate_photo, validate_printable
 from zhiyang.network.validators import OnRouteMixin
@@ -137,7 +137,7 @@ class WorkZone(OnRouteMixin, models.Model):
             f"{format_chainage(self.work_end_m)} {self.name}"
         )
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     @property
     def work_length_m(self) -> float:
@@ -316,7 +316,7 @@ class Inspection(OnRouteMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.template.name} {self.planned_date:%Y-%m-%d}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     @property
     def failed_count(self) -> int:
@@ -352,9 +352,7 @@ class InspectionResult(models.Model):
     def __str__(self) -> str:
         return f"{self.item.text}: {self.result}"
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return network_scope_q(scope, route="inspection__route", district="inspection__district")
+    scope_q = scoped_through(route="inspection__route", district="inspection__district")
 
 
 class Hazard(OnRouteMixin, models.Model):
@@ -444,7 +442,7 @@ class Hazard(OnRouteMixin, models.Model):
 
         return f"{self.route.code} {format_chainage(self.chainage_m)} {self.description[:30]}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     @property
     def is_open(self) -> bool:
@@ -481,9 +479,7 @@ class HazardEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.action}"
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return network_scope_q(scope, route="hazard__route", district="hazard__district")
+    scope_q = scoped_through(route="hazard__route", district="hazard__district")
 
 
 class Incident(OnRouteMixin, models.Model):
@@ -540,7 +536,7 @@ class Incident(OnRouteMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.get_incident_type_display()}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     def clean(self) -> None:
         super().clean()  # the chainage on the route

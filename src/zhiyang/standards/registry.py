@@ -155,6 +155,15 @@ REGISTRY: tuple[Standard, ...] = (
         ),
     ),
     Standard(
+        code="compaction_qc",
+        purpose=_("Intelligent-compaction pass counting and paver thermal profiling (QC)"),
+        file="compaction_qc.toml",
+        module="zhiyang.analytics.compaction",
+        loader=_module_loader(
+            "compaction_qc.toml", "zhiyang.analytics.compaction", "load_parameters"
+        ),
+    ),
+    Standard(
         code="jtg_f40_2004",
         purpose=_("Paving, rolling and spraying acceptance ranges (work instructions)"),
         file="jtg_f40_2004.toml",

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyang.core import quantities
-from zhiyang.core.access import Scope
+from zhiyang.core.access import scoped_through
 from zhiyang.core.fields import latitude_field, longitude_field, user_fk
 from zhiyang.core.models import OrganisationOwned
 from zhiyang.core.validators import validate_multiline_text, validate_photo, validate_printable
@@ -48,23 +48,6 @@ ZERO = Decimal("0")
 def _money(verbose: Any, **kwargs: Any) -> models.DecimalField:
     return models.DecimalField(
         verbose, max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)], **kwargs
-    )
-
-
-def project_scope_q(scope: Scope, prefix: str = "") -> Q:
-    """Rows of projects on a route in scope, crossing a district in scope, or owned by the
-    user's organisation. ``prefix`` is the path to the project (``"project__"``)."""
-    p = prefix
-    return (
-        Q(**{f"{p}route_id__in": scope.route_ids})
-        | Q(
-            **{
-                f"{p}route__sections__district_id__in": scope.district_ids,
-                f"{p}route__sections__start_m__lt": F(f"{p}end_m"),
-                f"{p}route__sections__end_m__gt": F(f"{p}start_m"),
-            }
-        )
-        | Q(**{f"{p}organisation_id__in": scope.organisation_ids})
     )
 
 
@@ -127,9 +110,7 @@ class Project(OnRouteMixin, OrganisationOwned):
     def get_absolute_url(self) -> str:
         return reverse("works:project-detail", args=[self.pk])
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return project_scope_q(scope)
+    scope_q = scoped_through(project="")
 
     @property
     def length_m(self) -> float:
@@ -230,9 +211,7 @@ class WorkOrder(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("works:workorder-detail", args=[self.pk])
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return project_scope_q(scope, "project__")
+    scope_q = scoped_through(project="project")
 
     @property
     def planned_value_yuan(self) -> Decimal:
@@ -358,9 +337,7 @@ class DailyReport(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("works:daily-report-detail", args=[self.pk])
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return project_scope_q(scope, "project__")
+    scope_q = scoped_through(project="project")
 
     def clean(self) -> None:
         if (
@@ -413,9 +390,7 @@ class DailyQuantity(models.Model):
     def __str__(self) -> str:
         return f"{self.report} · {self.work_order.title}: {self.quantity}"
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return project_scope_q(scope, "report__project__")
+    scope_q = scoped_through(project="report__project")
 
     def clean(self) -> None:
         if (
@@ -454,6 +429,4 @@ class DailyPhoto(models.Model):
     def __str__(self) -> str:
         return f"{self.report} · {self.caption or self.photo.name}"
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return project_scope_q(scope, "report__project__")
+    scope_q = scoped_through(project="report__project")
