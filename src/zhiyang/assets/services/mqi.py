@@ -192,7 +192,8 @@ def network_mqi(
 ) -> dict[str, Any]:
     """The complete MQI per 1000 m unit of every route in ``user``'s scope, and its summary
     (length-weighted means, grades, 优良率) by route, district and network."""
-    from zhiyang.condition.services import _json_number, section_at, sections_for
+    from zhiyang.condition.services import section_at, sections_for
+    from zhiyang.condition.services.summary import _json_number
     from zhiyang.core.access import restrict
 
     params = rating.load_parameters("2018")
