@@ -71,3 +71,31 @@ def test_one_persons_mistakes_do_not_lock_out_others_behind_the_same_address(cli
         client.post(reverse("login"), {"username": f"guess{n}", "password": "x"})
     sprayed = client.post(reverse("login"), {"username": "zhou", "password": PASSWORD})
     assert sprayed.status_code == 200
+
+
+@override_settings(LOGIN_MAX_FAILURES=2, LOGIN_LOCKOUT_SECONDS=900)
+def test_right_password_is_accepted_after_the_window(client, make_user):
+    """The lock ends by itself: after LOGIN_LOCKOUT_SECONDS the right password works again,
+    on the token endpoint and on the login page (issue 22's brute-force probe)."""
+    from datetime import timedelta
+
+    from zhiyang.core.models import LoginAttempt
+
+    make_user(role="viewer", username="sun")
+    url = reverse("api-token")
+    for guess in ("a", "b"):
+        assert client.post(url, {"username": "sun", "password": guess}).status_code == 401
+    assert client.post(url, {"username": "sun", "password": PASSWORD}).status_code == 429
+    for attempt in LoginAttempt.objects.all():  # auto_now_add: moved by an update
+        LoginAttempt.objects.filter(pk=attempt.pk).update(
+            time=attempt.time - timedelta(seconds=901)
+        )
+    answer = client.post(url, {"username": "sun", "password": PASSWORD})
+    assert answer.status_code == 200 and answer.json()["token"]
+    page = client.post(reverse("login"), {"username": "sun", "password": PASSWORD})
+    assert page.status_code == 302
+
+
+def test_a_wrong_token_is_401_in_the_error_shape(client):
+    response = client.get("/api/v1/core/me/", HTTP_AUTHORIZATION="Bearer " + "0" * 40)
+    assert response.status_code == 401 and response.json()["error"]["status"] == 401

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zhiyang.network.chainage import ChainageError, format_chainage, parse_chainage
@@ -63,6 +63,7 @@ def test_format_never_raises(metres: Any, text: str) -> None:
     assert format_chainage(metres) == text
 
 
+@settings(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(st.floats() | st.integers() | st.none())
 def test_format_renders_any_value(metres: Any) -> None:
     assert isinstance(format_chainage(metres), str)

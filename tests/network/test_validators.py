@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zhiyang.core import quantities
@@ -39,6 +39,7 @@ def test_extent_and_tolerance() -> None:
     assert chainage_errors(None, {"start_m": 5.0, "end_m": None}) == {}
 
 
+@settings(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_anything_accepted_is_renderable(value: float) -> None:
     if not chainage_errors(ROUTE, {"chainage_m": value}):

@@ -171,3 +171,12 @@ def test_nul_characters_are_kept_out_of_the_database(lake: Lake) -> None:
     Ingestor(lake, on_accepted=None).ingest([Raw(b'{"device": "A\\u0000B"}\x00', "A\x00B")])
     letter = DeadLetter.objects.get()
     assert "\x00" not in letter.payload + letter.device_code + letter.reason
+
+
+def test_deeply_nested_payload_is_a_dead_letter(lake: Lake, device_factory) -> None:
+    """issue 22: 30,000 "[" fit in the 64 KB payload limit and used to recurse."""
+    device_factory(code="R-1")
+    ingestor = Ingestor(lake, transport="mqtt")
+    result = ingestor.ingest([Raw(b"[" * 30_000 + b"]" * 30_000, "R-1")])
+    ingestor.close()
+    assert [r.code for r in result.rejected] == ["bad_json"]

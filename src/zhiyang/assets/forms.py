@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zhiyang.assets import catalogue
 from zhiyang.assets.choices import InspectionKind, TechnicalClass
 from zhiyang.assets.models import Asset, AssetType
+from zhiyang.core import jsonsafe
 from zhiyang.core.access import restrict
 from zhiyang.network.models import Route
 from zhiyang.safety.forms import ChainageInput
@@ -71,7 +72,7 @@ class AssetForm(forms.ModelForm[Asset]):
         if not text:
             return {}
         try:
-            value = json.loads(text)
+            value = jsonsafe.loads(text)
         except ValueError as exc:
             raise ValidationError(_("Not valid JSON.")) from exc
         if not isinstance(value, dict):

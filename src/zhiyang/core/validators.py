@@ -34,8 +34,18 @@ def validate_multiline_text(value: str) -> None:
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
+# Largest photo in pixels (a 50 MP phone camera passes); more is a decompression bomb: a
+# small PNG that would take gigabytes of memory to draw in a page or a PDF report.
+MAX_PHOTO_PIXELS = 60_000_000
+# What a photo may be: Pillow reads many more (EPS runs Ghostscript, SVG is not an image
+# at all), none of which a phone sends. MPO is the JPEG of some phone cameras.
+PHOTO_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
+
+
 def validate_photo(upload: Any) -> None:
-    """A real image (Pillow can read it) of at most MAX_PHOTO_BYTES, whatever its name says.
+    """A real JPEG, PNG or WebP image of at most MAX_PHOTO_BYTES and MAX_PHOTO_PIXELS,
+    whatever its name says (an SVG with a script, a text file named .jpg and a
+    decompression bomb are all refused).
 
     Used by every photo field (distress and hazard reports, workers, briefings). A file
     already stored was checked when it was uploaded.
@@ -48,14 +58,29 @@ def validate_photo(upload: Any) -> None:
             _("The photo is larger than %(limit)d MB.") % {"limit": MAX_PHOTO_BYTES // 2**20},
             code="photo_too_large",
         )
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
+    Image.init()  # every plugin registered, so the formats below can be named
     position = upload.tell() if hasattr(upload, "tell") else None
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            formats = sorted(PHOTO_FORMATS & set(Image.OPEN))
+            with Image.open(upload, formats=formats) as image:
+                width, height = image.size
+                if width * height > MAX_PHOTO_PIXELS:
+                    raise Image.DecompressionBombError(f"{width}x{height}")
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            _("The photo has too many pixels (at most %(mp)d megapixels).")
+            % {"mp": MAX_PHOTO_PIXELS // 1_000_000},
+            code="photo_too_large",
+        ) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, TypeError) as exc:
         raise ValidationError(
             _("Upload a JPEG, PNG or WebP photo; this file is not an image."), code="image"
         ) from exc

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -21,9 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhiyang.core import quantities
 from zhiyang.core.access import scoped_through
 from zhiyang.core.fields import latitude_field, longitude_field, user_fk
 from zhiyang.core.validators import validate_photo, validate_printable
+from zhiyang.network.validators import OnRouteMixin
 from zhiyang.patrol.choices import (
     FindingCategory,
     FindingKind,
@@ -41,10 +44,12 @@ def _chainage(route: Any, chainage_m: float) -> str:
     return f"{route.code} {format_chainage(chainage_m)}"
 
 
-class PatrolPlan(models.Model):
+class PatrolPlan(OnRouteMixin, models.Model):
     """A standing patrol of one section of a route: how often (days between patrols, by
     season; blank = the default of the route's technical class in
     ``analytics/standards/patrol_response.toml``), by which crew and vehicle."""
+
+    chainage_fields = ("start_m", "end_m")
 
     name = models.CharField(_("name"), max_length=200, validators=[validate_printable])
     route = models.ForeignKey(
@@ -177,7 +182,7 @@ class Patrol(models.Model):
         return reverse("patrol:patrol-detail", args=[self.pk])
 
 
-class Finding(models.Model):
+class Finding(OnRouteMixin, models.Model):
     """A defect seen on patrol (病害/问题): category and kind from the quick-entry list,
     severity, quantity, place, photo; then triaged (dismiss, monitor, repair, hazard).
 
@@ -260,8 +265,16 @@ class Finding(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("patrol:finding-detail", args=[self.pk])
 
+    def clean(self) -> None:
+        errors = self.route_chainage_errors()
+        problem = quantities.quantity_error(self.quantity, self.unit)
+        if problem:
+            errors["quantity"] = problem
+        if errors:
+            raise ValidationError(errors)
 
-class RepairTask(models.Model):
+
+class RepairTask(OnRouteMixin, models.Model):
     """A routine-maintenance task (小修保养): repair a finding (or a task raised by hand) by
     its deadline, then verify and close. The deadline comes from the response-time table
     (``response_rule`` and ``response_hours`` keep which rule and its provenance).

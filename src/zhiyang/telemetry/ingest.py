@@ -20,7 +20,6 @@ the MQTT subscriber waits (its bounded queue then stops reading the socket).
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 import os
 import queue
@@ -35,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
+from zhiyang.core import jsonsafe
 from zhiyang.telemetry import schema
 from zhiyang.telemetry.lake import DUPLICATE, OK, TOO_OLD, Lake, LakeRecord
 from zhiyang.telemetry.models import DEVICE_CODE_RE
@@ -224,7 +224,7 @@ class Ingestor:
                 self._reject(result, dead, index, raw, None, "too_large", "reading over 64 KB")
                 continue
             try:
-                message = json.loads(raw.payload)
+                message = jsonsafe.loads(raw.payload)  # a 64 KB "[[[…" would recurse
             except (ValueError, UnicodeDecodeError) as exc:
                 self._reject(result, dead, index, raw, None, "bad_json", f"not JSON: {exc}")
                 continue

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zhiyang.core import jsonsafe
@@ -108,6 +108,7 @@ def test_limits_come_from_settings() -> None:
     assert JSONLimits.from_settings().depth == 2
 
 
+@settings(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(st.recursive(st.integers() | st.text(max_size=5), lambda c: st.lists(c, max_size=3)))
 def test_depth_scan_matches_the_parsed_value(value: Any) -> None:
     import json

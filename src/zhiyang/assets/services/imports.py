@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from zhiyang.assets.choices import AssetStatus, Side
 from zhiyang.assets.models import Asset, AssetType
-from zhiyang.core import audit
+from zhiyang.core import audit, jsonsafe
 from zhiyang.core.access import restrict
 from zhiyang.core.actors import Actor, is_system
 from zhiyang.core.choices import AuditAction
@@ -139,7 +139,7 @@ def _features_rows(features: Iterable[Mapping[str, Any]]) -> list[_Row]:
 
 def _read_geojson(data: bytes) -> list[_Row]:
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = jsonsafe.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ImportValidationError([RowError(0, "", _("Not a GeoJSON file."))]) from exc
     if not isinstance(doc, Mapping) or doc.get("type") != "FeatureCollection":
@@ -262,7 +262,7 @@ def _attributes(row: _Row, errors: list[RowError]) -> dict[str, Any]:
     raw = row.values.get("attributes")
     if raw not in (None, ""):
         try:
-            parsed = json.loads(raw) if isinstance(raw, str) else raw
+            parsed = jsonsafe.loads(raw) if isinstance(raw, str) else raw
         except ValueError:
             parsed = None
         if not isinstance(parsed, dict):

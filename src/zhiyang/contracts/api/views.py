@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import exceptions, mixins
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -46,6 +45,7 @@ from zhiyang.contracts.models import (
 from zhiyang.contracts.services.certificates import compute_certificate
 from zhiyang.core.access import access_object
 from zhiyang.core.actors import user_of
+from zhiyang.core.api.parsers import JSON_AND_FORM_PARSERS
 from zhiyang.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from zhiyang.network.api.views import import_error_response
 from zhiyang.network.importexport.common import XLSX_CONTENT_TYPE, ImportValidationError
@@ -60,7 +60,7 @@ class ContractViewSet(ScopedModelViewSet):
     serializer_class = s.ContractSerializer
     filterset_class = ContractFilter
     matrix_actions = {"import_boq": "change"}
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = JSON_AND_FORM_PARSERS
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
         return services.create_contract(actor=user_of(self.request), data=data)

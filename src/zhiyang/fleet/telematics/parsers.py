@@ -23,6 +23,8 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 from django.utils.translation import gettext as _
 
+from zhiyang.core import jsonsafe
+
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 # Conversion factors to the stored units (litres, kilometres, metres), by normalised unit name.
@@ -285,6 +287,8 @@ def _xml_tree(data: bytes) -> Node:
             ]
         ) from exc
 
+    _check_xml_depth(root)
+
     def build(element: Any, path: str) -> Node:
         node = Node(name=element.tag, path=path)
         for key, value in element.attrib.items():
@@ -310,9 +314,25 @@ def _xml_tree(data: bytes) -> Node:
     return build(root, f"/{local}")
 
 
+def _too_deep() -> TelematicsDocumentError:
+    return TelematicsDocumentError([Problem("", jsonsafe.too_deep_message(jsonsafe.MAX_DEPTH))])
+
+
+def _check_xml_depth(root: Any) -> None:
+    """The tree is built recursively: refuse one deeper than ``jsonsafe.MAX_DEPTH`` first."""
+    stack = [(root, 1)]
+    while stack:
+        element, level = stack.pop()
+        if level > jsonsafe.MAX_DEPTH:
+            raise _too_deep()
+        stack.extend((child, level + 1) for child in element)
+
+
 def _json_tree(data: bytes) -> Node:
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = jsonsafe.loads(data.decode("utf-8-sig"))
+    except jsonsafe.TooDeep as exc:
+        raise _too_deep() from exc
     except UnicodeDecodeError as exc:
         raise TelematicsDocumentError([Problem("", _("The JSON is not UTF-8 text."))]) from exc
     except json.JSONDecodeError as exc:

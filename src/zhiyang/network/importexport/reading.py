@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import pathlib
 import zipfile
 from typing import Any
@@ -13,13 +12,14 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from zhiyang.core import jsonsafe
 from zhiyang.network.importexport.common import INVALID, SHEETS, Record, RowError
 
 
 def _read_geojson(data: bytes) -> tuple[list[Record], list[RowError]]:
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = jsonsafe.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
         return [], [RowError(0, "", _("The file is not valid JSON: %(reason)s") % {"reason": exc})]
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         return [], [RowError(0, "type", _("The file must be a GeoJSON FeatureCollection."))]

@@ -13,12 +13,12 @@ from django.db import models
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhiyang.core.access import restrict
 from zhiyang.core.actors import user_of
+from zhiyang.core.api.parsers import JSON_AND_FORM_PARSERS
 from zhiyang.core.api.viewsets import ScopedModelViewSet
 from zhiyang.patrol import services
 from zhiyang.patrol.api.serializers import (
@@ -33,7 +33,7 @@ from zhiyang.patrol.api.serializers import (
 from zhiyang.patrol.filters import FindingFilter, PatrolFilter, PlanFilter, TaskFilter
 from zhiyang.patrol.models import Finding, Patrol, PatrolPlan, RepairTask
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+PARSERS = JSON_AND_FORM_PARSERS
 
 
 class PlanViewSet(ScopedModelViewSet):

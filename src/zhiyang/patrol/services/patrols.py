@@ -5,7 +5,6 @@ snapped to the route to compute what it covered (``analytics.patrol``)."""
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiyang.analytics import patrol as kernel
-from zhiyang.core import offline, services
+from zhiyang.core import jsonsafe, offline, services
 from zhiyang.core.access import may
 from zhiyang.core.actors import Actor, audit_user
 from zhiyang.network import linref
@@ -70,8 +69,8 @@ def parse_track(raw: Any) -> list[list[float]]:
         if not raw:
             return []
         try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as exc:
+            raw = jsonsafe.loads(raw)
+        except ValueError as exc:
             raise ValidationError({"track": _("The GPS track is not valid JSON.")}) from exc
     if raw is None:
         return []
