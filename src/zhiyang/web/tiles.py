@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.functional import Promise
 
 # In the order the dashboard shows them.
-TILE_APPS = ("condition", "safety", "people", "fleet", "works", "sop", "planning")
+TILE_APPS = ("condition", "safety", "patrol", "people", "fleet", "works", "sop", "planning")
 
 
 @dataclass(frozen=True)
