@@ -37,6 +37,7 @@ SCOPED_VIEWER = "yanggao_viewer"
 DEMO_APPS = (
     "standards",
     "condition",
+    "assets",
     "safety",
     "patrol",
     "people",
@@ -45,6 +46,7 @@ DEMO_APPS = (
     "telemetry",
     "sop",
     "planning",
+    "contracts",
 )
 
 

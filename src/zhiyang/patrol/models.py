@@ -1,7 +1,7 @@
 """Patrol: plans (which section, how often, which crew and vehicle), patrols with their GPS
 track, findings, and the routine-maintenance repair tasks that close them.
 
-Every row is placed on the network by a route and a district (``network_scope_q``), so a
+Every row is placed on the network by a route and a district (``scoped_through``), so a
 user sees the patrols, findings and tasks of their organisation's part of the network.
 Chainage is in metres along the route (shown K12+345).
 
@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhiyang.core.access import Scope, network_scope_q
+from zhiyang.core.access import scoped_through
 from zhiyang.core.fields import latitude_field, longitude_field, user_fk
 from zhiyang.core.validators import validate_photo, validate_printable
 from zhiyang.patrol.choices import (
@@ -107,7 +107,7 @@ class PatrolPlan(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     def get_absolute_url(self) -> str:
         return reverse("patrol:plan-detail", args=[self.pk])
@@ -171,7 +171,7 @@ class Patrol(models.Model):
     def __str__(self) -> str:
         return f"{self.route.code} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     def get_absolute_url(self) -> str:
         return reverse("patrol:patrol-detail", args=[self.pk])
@@ -255,7 +255,7 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return f"{_chainage(self.route, self.chainage_m)} {self.get_kind_display()}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     def get_absolute_url(self) -> str:
         return reverse("patrol:finding-detail", args=[self.pk])
@@ -364,7 +364,7 @@ class RepairTask(models.Model):
     def __str__(self) -> str:
         return f"{_chainage(self.route, self.chainage_m)} {self.get_kind_display()}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     def get_absolute_url(self) -> str:
         return reverse("patrol:task-detail", args=[self.pk])
@@ -400,6 +400,4 @@ class TaskEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.task_id} {self.action}"
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return network_scope_q(scope, route="task__route", district="task__district")
+    scope_q = scoped_through(route="task__route", district="task__district")

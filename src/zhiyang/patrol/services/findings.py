@@ -18,7 +18,7 @@ from zhiyang.condition import services as condition_services
 from zhiyang.condition.choices import DistressSource
 from zhiyang.core import audit, offline, services
 from zhiyang.core.access import in_scope, may
-from zhiyang.core.actors import Actor, audit_user, is_system
+from zhiyang.core.actors import Actor, audit_user
 from zhiyang.core.actors import may as actor_may
 from zhiyang.core.choices import AuditAction
 from zhiyang.network import linref
@@ -110,7 +110,7 @@ def report_finding(*, actor: Actor, data: Mapping[str, Any]) -> tuple[Finding, b
             finding = services.create_object(actor=actor, model=Finding, data=values)
             if finding.category == FindingCategory.PAVEMENT:
                 distress, _created = condition_services.create_distress(
-                    user=None if is_system(actor) else actor,
+                    actor=actor,
                     data=_distress_data(finding),
                     source=DistressSource.PATROL,
                 )
