@@ -157,3 +157,14 @@ def test_patrol_log_pdf_and_xlsx(loop: dict[str, Any]) -> None:
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "巡查日志" in text and "K1+200" in text and "G109" in text
+
+
+def test_open_defects_layer_and_tile(loop: dict[str, Any]) -> None:
+    from zhiyang.web.tiles import tiles_for
+
+    geo = _client(loop["viewer"]).get(reverse("patrol:open-defects")).json()
+    assert [f["properties"]["id"] for f in geo["features"]] == [loop["finding"].pk]
+    assert geo["features"][0]["geometry"]["coordinates"][0] > 112
+    assert _client(loop["outsider"]).get(reverse("patrol:open-defects")).json()["features"] == []
+    tile = next(t for t in tiles_for(loop["viewer"]) if t.key == "open-defects")
+    assert tile.value == "1"

@@ -118,18 +118,20 @@ def load_demo_data(*, context: Any) -> str:
     for i, (code, fraction, category, kind, severity, qty, unit, urgent, fate) in enumerate(
         FINDINGS
     ):
-        route = routes.get(code)
-        if route is None:
+        on_route = routes.get(code)
+        if on_route is None:
             continue
         days_ago = {"closed": 5, "late": 6, "overdue": 6, "repaired": 2}.get(fate, 1)
-        patrol = patrols.get((code, days_ago)) or patrols.get((code, 1))
-        seen = (patrol.started_at if patrol else now) + dt.timedelta(minutes=20 + 5 * i)
+        found_on = patrols.get((code, days_ago)) or patrols.get((code, 1))
+        seen = (found_on.started_at if found_on else now) + dt.timedelta(minutes=20 + 5 * i)
         finding, _created = services.report_finding(
             actor=worker,
             data={
-                "patrol": patrol,
-                "route": route,
-                "chainage_m": round(route.start_m + fraction * (route.end_m - route.start_m)),
+                "patrol": found_on,
+                "route": on_route,
+                "chainage_m": round(
+                    on_route.start_m + fraction * (on_route.end_m - on_route.start_m)
+                ),
                 "category": category,
                 "kind": kind,
                 "severity": severity,

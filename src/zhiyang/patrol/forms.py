@@ -44,7 +44,7 @@ class PatrolUploadForm(forms.Form):
     """The end of a patrol, as the recording page sends it (once, maybe from the outbox)."""
 
     plan = forms.ModelChoiceField(
-        label=gettext_lazy("Plan"), queryset=PatrolPlan.objects.none(), required=False
+        label=gettext_lazy("Patrol plan"), queryset=PatrolPlan.objects.none(), required=False
     )
     route = forms.ModelChoiceField(
         label=gettext_lazy("Route"), queryset=Route.objects.none(), required=False
@@ -119,7 +119,7 @@ class FindingForm(forms.Form):
 
 
 class TriageForm(forms.Form):
-    decision = forms.ChoiceField(label=gettext_lazy("Decision"), choices=Triage.choices)
+    decision = forms.ChoiceField(label=gettext_lazy("Disposal"), choices=Triage.choices)
     note = forms.CharField(
         label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -165,7 +165,7 @@ class RepairForm(forms.ModelForm[RepairTask]):
 
 class VerifyForm(forms.Form):
     decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"),
+        label=gettext_lazy("Disposal"),
         choices=[("verify", gettext_lazy("Accept and close")), ("reject", gettext_lazy("Reject"))],
     )
     note = forms.CharField(

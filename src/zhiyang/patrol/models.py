@@ -326,7 +326,7 @@ class RepairTask(OnRouteMixin, models.Model):
         related_name="+",
         verbose_name=_("crew"),
     )
-    assignee = user_fk(_("assigned to"), related_name="patrol_tasks")
+    assignee = user_fk(_("assignee"), related_name="patrol_tasks")
     status = models.CharField(
         _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )

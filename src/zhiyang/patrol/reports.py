@@ -83,7 +83,7 @@ def log_pdf(patrols: Sequence[Patrol], day: datetime.date, organisation: str = "
         if rows:
             pdf.data_table(
                 [_("Chainage"), _("Category"), _("Type"), _("Severity"), _("Quantity"),
-                 _("Decision")],
+                 _("Disposal")],
                 rows,
                 widths=[25, 35, 45, 20, 25, 36],
             )  # fmt: skip
@@ -106,7 +106,7 @@ def log_xlsx(patrols: Sequence[Patrol], day: datetime.date) -> bytes:
     headers = [
         _("Route"), _("Section"), _("Started"), _("Ended"), _("Patroller"), _("Vehicle"),
         _("Weather"), _("Covered (km)"), _("Chainage"), _("Category"), _("Type"),
-        _("Severity"), _("Quantity"), _("Decision"),
+        _("Severity"), _("Quantity"), _("Disposal"),
     ]  # fmt: skip
     sheet.append(headers)
     for cell in sheet[2]:

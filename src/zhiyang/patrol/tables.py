@@ -10,7 +10,7 @@ from zhiyang.patrol.models import RepairTask
 
 
 class PlanTable(Table):
-    name = Column(_("Plan"), link="patrol:plan-detail", sort=True)
+    name = Column(_("Patrol plan"), link="patrol:plan-detail", sort=True)
     section = ChainageColumn(_("Section"), start="start_m", end="end_m", sort=True)
     interval_days = NumberColumn(_("Every (days)"))
     crew = Column(_("Crew"))
@@ -59,9 +59,9 @@ def _late(task: RepairTask) -> str:
 class TaskTable(Table):
     description = Column(_("Task"), link="patrol:task-detail", css="wrap")
     place = ChainageColumn(_("Place"), sort=True)
-    deadline = DateColumn(_("Deadline"), sort=True)
+    deadline = DateColumn(_("Repair deadline"), sort=True)
     status = BadgeColumn(_("Status"), prefix="patrol-status-", sort=True)
-    assignee = Column(_("Assigned to"))
+    assignee = Column(_("Assignee"))
     work_item_code = Column(_("Work item"))
     quantity_done = NumberColumn(_("Quantity done"), decimals=1)
     unit = Column(_("Unit"))

@@ -21,6 +21,7 @@ urlpatterns = [
         "finding", "findings/", list=findings.FindingList, create=findings.FindingReport,
         detail=findings.FindingDetail,
     ),
+    path("findings/open.geojson", findings.OpenDefectsGeoJSON.as_view(), name="open-defects"),
     path("findings/<int:pk>/triage/", findings.FindingTriage.as_view(), name="finding-triage"),
     *object_urls("task", "tasks/", list=tasks.TaskList, detail=tasks.TaskDetail),
     path("tasks/<int:pk>/repair/", tasks.TaskRepair.as_view(), name="task-repair"),

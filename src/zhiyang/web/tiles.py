@@ -24,6 +24,7 @@ TILE_APPS = (
     "condition",
     "telemetry",
     "safety",
+    "patrol",
     "people",
     "fleet",
     "works",

@@ -5,6 +5,7 @@ with source "patrol" (outside any survey, so never part of a survey's rating).""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from zhiyang.core.access import in_scope, may
 from zhiyang.core.actors import Actor, audit_user
 from zhiyang.core.actors import may as actor_may
 from zhiyang.core.choices import AuditAction
+from zhiyang.network import linref
 from zhiyang.network.services import locate_field_point
 from zhiyang.patrol.choices import (
     KINDS_BY_CATEGORY,
@@ -81,6 +83,11 @@ def report_finding(*, actor: Actor, data: Mapping[str, Any]) -> tuple[Finding, b
         _place(values, float(values["chainage_m"]))
     except ValidationError as exc:
         raise ValidationError({"chainage_m": exc.messages}) from exc
+    if values.get("lon") is None or values.get("lat") is None:
+        # Typed by chainage: place it on the centre line (for the map of open defects).
+        with contextlib.suppress(linref.GeometryError, TypeError, ValueError):
+            lon, lat = linref.point_at(values["route"], float(values["chainage_m"]))
+            values["lon"], values["lat"] = round(lon, 7), round(lat, 7)
     if values["category"] == FindingCategory.PAVEMENT:
         pavement = condition_services.section_at(
             condition_services.sections_for(values["route"]), float(values["chainage_m"])

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhiyang.core import offline
-from zhiyang.core.pages import Link, ObjectDetailView, ObjectEditView, ObjectListView
+from zhiyang.core.pages import Link, ObjectDetailView, ObjectEditView, ObjectListView, PageView
 from zhiyang.network.chainage import format_chainage
 from zhiyang.patrol import services
 from zhiyang.patrol.choices import KINDS_BY_CATEGORY, FindingKind
 from zhiyang.patrol.filters import FindingFilter
 from zhiyang.patrol.forms import FindingForm, TriageForm
 from zhiyang.patrol.models import Finding
+from zhiyang.patrol.services.geo import open_defects_geojson
 from zhiyang.patrol.tables import FindingTable
 from zhiyang.patrol.views.base import PatrolPage
 
@@ -90,3 +92,13 @@ class FindingTriage(PatrolPage, ObjectEditView):
     def service_update(self, *, obj: Any, data: dict[str, Any]) -> Any:
         decision = data.pop("decision")
         return services.triage_finding(actor=self.actor, finding=obj, decision=decision, data=data)
+
+
+class OpenDefectsGeoJSON(PatrolPage, PageView):
+    """The map layer of open defects (GeoJSON points, in the user's scope)."""
+
+    model = Finding
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.require("view")
+        return JsonResponse(open_defects_geojson(actor=self.actor))
