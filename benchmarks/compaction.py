@@ -4,9 +4,10 @@ per-segment rectangle model it replaced), and the accuracy of both against the t
 synthetic tracks (telemetry.truth: exact shapely sweep of the noise-free drum path).
 
 Throughput: a shift of rollers doing 6 forward/back passes over adjacent 60 m lanes (10 Hz,
-1.1 m/s, 2 m drum, 0.5 m cells, RTK noise 2 cm, a 3 s stop at every turnaround; three machines, samples
-per machine in time order as the lake gives them), at three sizes; median of ``--repeat`` runs after a warm-up (numba compile excluded), one thread. Peak
-memory of the engine by tracemalloc.
+1.1 m/s, 2 m drum, 0.5 m cells, RTK noise 2 cm, a 3 s stop at every turnaround; three
+machines, samples per machine in time order as the lake gives them), at three sizes; median
+of ``--repeat`` runs after a warm-up (numba compile excluded), one thread. Peak memory of
+the engine by tracemalloc.
 
 Accuracy: per noise sigma (1, 2, 3 cm) and rate (5, 10 Hz), straight strips (6 passes, seven
 lateral placements whose drum edges lie 5-25 cm from the nearest cell-centre row): % of
