@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from zhiyang.assets import catalogue
@@ -119,7 +119,7 @@ class CaptureForm(forms.Form):
     inspected_on = forms.DateField(label=gettext_lazy("Inspected on"), widget=_date_widget())
     damage = forms.ChoiceField(label=gettext_lazy("Damage found"), required=False)
     quantity = forms.FloatField(
-        label=gettext_lazy("Quantity"),
+        label=pgettext_lazy("assets", "Quantity"),
         min_value=0,
         required=False,
         help_text=gettext_lazy("In the unit shown with the damage (m, m² or count)."),
