@@ -7,7 +7,8 @@
 # (postgresql, mosquitto, chromium, fonts-noto-cjk, gettext) when missing; a PostgreSQL server
 # (the telemetry tests start their own throwaway Mosquitto brokers on free ports); then
 # ruff (lint and format), mypy, makemigrations --check, check --deploy, pytest on SQLite, pytest on PostgreSQL
-# and the Playwright browser tests in /usr/bin/chromium (screenshots in test-artifacts/).
+# (both in parallel on the machine's cores) and the Playwright browser tests in /usr/bin/chromium
+# (screenshots in test-artifacts/). Each gate prints its ten slowest tests and its time.
 # Every gate runs even if an earlier one failed; the summary lists them and the exit status
 # is non-zero if any failed. Idempotent: safe to run again and again.
 #
@@ -172,26 +173,47 @@ deploy_check() {
 }
 run_gate "check --deploy (production settings)" deploy_check
 
-# Each test run has a ceiling, so that CI always ends with a verdict well inside its 90
-# minutes (a hung test already fails on its own after 4 or 20 minutes: pytest-timeout).
+# Test runs in parallel: pytest-xdist, one worker per core (at most 4; ZHIYANG_TEST_WORKERS
+# overrides, 0 runs everything in this process), each worker with its own test database and
+# data directory (tests/settings.py). The browser tests share one Chromium and run in one.
+WORKERS="${ZHIYANG_TEST_WORKERS:-$(nproc 2>/dev/null || echo 1)}"
+((WORKERS > 4)) && WORKERS=4
+((WORKERS < 2)) && WORKERS=0
+PYTEST=(pytest -q -p no:cacheprovider --durations=10 --durations-min=1)
+PARALLEL=(-n "$WORKERS" --dist worksteal)
+
+# Each test run has a ceiling against a hang nothing else catches; a hung test already fails
+# on its own after 5 minutes (4 for a browser test: pytest-timeout, pyproject.toml). The
+# ceilings are several times what a quiet 2-core machine needs (docs/testing.md), so a slow
+# or busy machine passes; ZHIYANG_TEST_GATE_LIMIT (seconds) replaces all three. Together
+# they stay inside CI's 90 minutes. When one fires it names the tests that were running.
+PROGRESS="$SCRATCH/progress"
+mkdir -p "$PROGRESS"
+export ZHIYANG_TEST_PROGRESS="$PROGRESS"
 bounded() { # SECONDS COMMAND...
-    local limit="$1"
+    local limit="${ZHIYANG_TEST_GATE_LIMIT:-$1}"
     shift
+    rm -f "$PROGRESS"/*.txt
     timeout --kill-after=30 "$limit" "$@"
     local status=$?
-    [[ $status -eq 124 ]] && echo "scripts/test.sh: stopped after ${limit}s (time limit)" >&2
+    if [[ $status -eq 124 || $status -eq 137 ]]; then
+        echo "scripts/test.sh: stopped after ${limit}s (time limit); running then:" >&2
+        for file in "$PROGRESS"/*.txt; do
+            [[ -f "$file" ]] && echo "  $(basename "$file" .txt): $(cat "$file")" >&2
+        done
+    fi
     return $status
 }
 
 mkdir -p "$ARTIFACTS"
 run_gate "pytest on SQLite" \
     bounded 1500 env ZHIYANG_DATA_DIR="$(fresh_data_dir)" \
-    pytest -q -m "not browser" -p no:cacheprovider --junitxml="$ARTIFACTS/junit-sqlite.xml"
+    "${PYTEST[@]}" "${PARALLEL[@]}" -m "not browser" --junitxml="$ARTIFACTS/junit-sqlite.xml"
 
 if [[ -n "$PG_URL" ]]; then
     run_gate "pytest on PostgreSQL" \
-        bounded 1500 env ZHIYANG_DATA_DIR="$(fresh_data_dir)" ZHIYANG_DATABASE_URL="$PG_URL" \
-        pytest -q -m "not browser" -p no:cacheprovider --junitxml="$ARTIFACTS/junit-postgres.xml"
+        bounded 1800 env ZHIYANG_DATA_DIR="$(fresh_data_dir)" ZHIYANG_DATABASE_URL="$PG_URL" \
+        "${PYTEST[@]}" "${PARALLEL[@]}" -m "not browser" --junitxml="$ARTIFACTS/junit-postgres.xml"
 else
     SUMMARY+=("FAIL  pytest on PostgreSQL (no server)")
     FAILED=1
@@ -200,8 +222,8 @@ fi
 rm -rf "$ARTIFACTS/screenshots"
 if [[ -x /usr/bin/chromium ]]; then
     run_gate "browser tests (Playwright, /usr/bin/chromium)" \
-        bounded 1200 env ZHIYANG_DATA_DIR="$(fresh_data_dir)" ZHIYANG_TEST_ARTIFACTS="$ARTIFACTS" \
-        pytest -q -m browser -p no:cacheprovider tests/browser --junitxml="$ARTIFACTS/junit-browser.xml"
+        bounded 1500 env ZHIYANG_DATA_DIR="$(fresh_data_dir)" ZHIYANG_TEST_ARTIFACTS="$ARTIFACTS" \
+        "${PYTEST[@]}" -m browser tests/browser --junitxml="$ARTIFACTS/junit-browser.xml"
 else
     # The suite would skip them; as a quality gate a missing browser is a failure.
     SUMMARY+=("FAIL  browser tests (/usr/bin/chromium missing: run as root to install chromium)")

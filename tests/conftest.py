@@ -3,8 +3,11 @@ small two-district network."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,14 +19,36 @@ from zhiyang.core.choices import Role
 from zhiyang.core.models import Organisation, User
 from zhiyang.network.models import District, Route, Section
 
+# The session's shared demo (``demo_snapshot``): see tests/shared_demo.py.
+pytest_plugins = ["tests.shared_demo"]
+
 _serial = itertools.count(1)
 PASSWORD = "correct-horse-battery-9"
 BROWSER_TEST_TIMEOUT_S = 240
 
 
+def pytest_runtest_logstart(nodeid: str, location: Any) -> None:
+    """With ZHIYANG_TEST_PROGRESS=<dir>, keep the test each process is running in
+    ``<dir>/<worker>.txt``: scripts/test.sh prints it when a gate's time bound fires."""
+    directory = os.environ.get("ZHIYANG_TEST_PROGRESS")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not directory or (worker is None and _xdist_controller):
+        return  # the controller of pytest -n only relays its workers' reports
+    with contextlib.suppress(OSError):
+        (Path(directory) / f"{worker or 'main'}.txt").write_text(nodeid + "\n")
+
+
+_xdist_controller = False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _xdist_controller
+    _xdist_controller = bool(getattr(config.option, "numprocesses", None))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A browser test that hangs (a wedged browser, a lost request) fails after 4 minutes
-    and the run goes on, instead of waiting for the global 20-minute limit."""
+    and the run goes on (any other test after 5 minutes: pyproject.toml)."""
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT_S))

@@ -1,15 +1,22 @@
 """Settings for the test suite: the real settings in a throwaway data directory.
 
 Tests never touch a real data directory: each session gets its own (unless the caller set
-ZHIYANG_DATA_DIR), static files are served unhashed (no collectstatic needed) and passwords
-hash fast. Everything else, database URL included, comes from the environment as in
-production, so the same suite runs on SQLite and on PostgreSQL.
+ZHIYANG_DATA_DIR), each pytest-xdist worker a sub-directory of it (gw0, gw1, ...); static
+files are served unhashed (no collectstatic needed) and passwords hash fast. Everything else,
+database URL included, comes from the environment as in production, so the same suite runs
+on SQLite and on PostgreSQL.
 """
 
 import os
 import tempfile
 
 os.environ.setdefault("ZHIYANG_DATA_DIR", tempfile.mkdtemp(prefix="zhiyang-test-"))
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest -n: each worker its own data directory (test database, media, lake, keys), set
+    # in the environment so that the commands a test runs in a subprocess use it too.
+    _worker_dir = os.path.join(os.environ["ZHIYANG_DATA_DIR"], _worker)
+    os.makedirs(_worker_dir, exist_ok=True)
+    os.environ["ZHIYANG_DATA_DIR"] = _worker_dir
 os.environ.setdefault(
     "ZHIYANG_STATIC_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )

@@ -13,6 +13,8 @@ urlpatterns = [
     path("people/", include("zhiyang.people.urls")),
     path("fleet/", include("zhiyang.fleet.urls")),
     path("safety/", include("zhiyang.safety.urls")),
+    path("patrol/", include("zhiyang.patrol.urls")),
+    path("contracts/", include("zhiyang.contracts.urls")),
     path("works/", include("zhiyang.works.urls")),
     path("planning/", include("zhiyang.planning.urls")),
     path("sop/", include("zhiyang.sop.urls")),
@@ -26,3 +28,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("zhiyang.api_urls")),
 ]
+
+# A request Django refuses early (body or file too large, too many fields): JSON under /api/.
+handler400 = "zhiyang.core.views.bad_request"

@@ -76,11 +76,10 @@ def browser_settings(settings: Any) -> None:
 
 
 @pytest.fixture
-def demo(transactional_db: Any, browser_settings: None) -> Any:
-    """The reference demo, loaded into the (transactional) test database."""
-    from zhiyang.demo.services import load_demo
-
-    return load_demo()
+def demo(shared_demo_committed: Any, browser_settings: None) -> Any:
+    """The reference demo, built once per session (tests/shared_demo.py) and committed into
+    the (transactional) test database for the live server."""
+    return shared_demo_committed
 
 
 @pytest.fixture

@@ -242,7 +242,9 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local URL
+        # Generous: the first schema request builds the whole OpenAPI document, which takes
+        # seconds on a machine busy with other work (or with the other test workers).
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - local URL
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()

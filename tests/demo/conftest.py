@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from zhiyang.demo.services import DemoSummary, load_demo
+from zhiyang.demo.services import DemoSummary
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +16,7 @@ def fast_hasher(settings: Any) -> None:
 
 
 @pytest.fixture
-def demo(db: Any, fast_hasher: None) -> DemoSummary:
-    """The reference demo, loaded once into the test database."""
-    return load_demo()
+def demo(shared_demo: DemoSummary, fast_hasher: None) -> DemoSummary:
+    """The reference demo, built once per session (tests/shared_demo.py) and restored into
+    this test's transaction, which is rolled back after it."""
+    return shared_demo

@@ -40,12 +40,9 @@ def _fresh_font_lookup() -> Iterator[None]:
 
 
 @pytest.fixture
-def demo(transactional_db: Any, settings: Any, tmp_path: Any) -> tuple[Project, Any]:
-    from zhiyang.demo.services import load_demo
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ZHIYANG_LAKE_DIR = str(tmp_path / "lake")  # this test's shift only
-    load_demo()
+def demo(shared_demo_committed: Any) -> tuple[Project, Any]:
+    """The session's demo (tests/shared_demo.py), committed, with this test's own copy of
+    the shift's lake."""
     project = Project.objects.get(code="DEMO-G109-2026")
     day = next(d for p, d in services.project_days(Project.objects.all()) if p.pk == project.pk)
     return project, day

@@ -16,12 +16,9 @@ from zhiyang.works.models import Project
 
 
 @pytest.fixture
-def demo(transactional_db: Any, settings: Any, tmp_path: Any) -> Project:
-    from zhiyang.demo.services import load_demo
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ZHIYANG_LAKE_DIR = str(tmp_path / "lake")  # this test's shift only
-    load_demo()
+def demo(shared_demo_committed: Any) -> Project:
+    """The session's demo (tests/shared_demo.py), committed, with this test's own copy of
+    the shift's lake."""
     return Project.objects.get(code="DEMO-G109-2026")
 
 

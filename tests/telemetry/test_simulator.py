@@ -237,12 +237,9 @@ def test_missed_coverage_lane_gets_fewer_passes() -> None:
 
 
 @pytest.fixture
-def demo_db(transactional_db: object, settings: Any, tmp_path: Any) -> None:
-    from zhiyang.demo.services import load_demo
-
-    settings.ZHIYANG_LAKE_DIR = str(tmp_path / "lake")  # this test's readings only
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo()
+def demo_db(shared_demo_committed: Any) -> None:
+    """The session's demo (tests/shared_demo.py), committed, with this test's own copy of
+    the lake (this test's readings only)."""
 
 
 def _lake_count() -> int:

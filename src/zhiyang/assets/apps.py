@@ -20,6 +20,11 @@ class AssetsConfig(AppConfig):
             "assets.inspection_due", _("Structure inspection overdue"), roles=("engineer",)
         )
         post_migrate.connect(_sync_types, sender=self)
+        # The condition rating takes SCI/BCI/TCI from the inventory (assets → condition).
+        from zhiyang.assets.services.mqi import survey_inputs
+        from zhiyang.condition.services.rating import register_unit_inputs
+
+        register_unit_inputs(survey_inputs)
 
 
 def _sync_types(**kwargs: object) -> None:

@@ -29,7 +29,7 @@ from zhiyang.assets.choices import (
     StructureKind,
     TechnicalClass,
 )
-from zhiyang.core.access import network_scope_q
+from zhiyang.core.access import scoped_through
 from zhiyang.core.fields import latitude_field, longitude_field, user_fk
 from zhiyang.core.validators import validate_printable
 
@@ -130,7 +130,7 @@ class Asset(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     def get_absolute_url(self) -> str:
         return reverse("assets:asset-detail", args=[self.pk])
@@ -222,7 +222,7 @@ class Inspection(models.Model):
     def __str__(self) -> str:
         return f"{self.route.code} {self.inspected_on:%Y-%m-%d}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     def get_absolute_url(self) -> str:
         return reverse("assets:inspection-detail", args=[self.pk])
@@ -254,6 +254,4 @@ class Damage(models.Model):
     def __str__(self) -> str:
         return f"{self.index}:{self.item} {self.quantity:g}"
 
-    @staticmethod
-    def scope_q(scope: Any) -> Q:
-        return network_scope_q(scope, route="inspection__route", district="inspection__district")
+    scope_q = scoped_through(route="inspection__route", district="inspection__district")

@@ -39,12 +39,14 @@ DEMO_APPS = (
     "condition",
     "assets",
     "safety",
+    "patrol",
     "people",
     "fleet",
     "works",
     "telemetry",
     "sop",
     "planning",
+    "contracts",
 )
 
 
