@@ -13,6 +13,7 @@ from django.urls import reverse
 from zhiyang.assets import services
 from zhiyang.condition import services as condition
 from zhiyang.condition.models import SurveyUnit
+from zhiyang.core.actors import SYSTEM
 
 MEASURES = ["iri", "rd_mm", "sfc", "mpd", "mpdc", "pb_light", "pb_medium", "pb_heavy"]
 W = {"pqi": 0.70, "sci": 0.08, "bci": 0.12, "tci": 0.10}
@@ -51,7 +52,7 @@ def rated(assets_world: dict[str, Any]) -> dict[str, Any]:
             data={"route": w["g1"], "chainage_m": km * 1000 + 500.0, "inspected_on": w["day"]},
         )
     survey = condition.create_survey(
-        user=None,
+        actor=SYSTEM,
         data={
             "route": w["g1"],
             "direction": "up",
@@ -78,9 +79,9 @@ def rated(assets_world: dict[str, Any]) -> dict[str, Any]:
         }
         for a in range(0, 6000, 100)
     ]
-    condition.write_intervals(user=None, survey=survey, rows=rows, fields=MEASURES, source="t")
+    condition.write_intervals(actor=SYSTEM, survey=survey, rows=rows, fields=MEASURES, source="t")
     condition.replace_imported_distress(
-        user=None,
+        actor=SYSTEM,
         survey=survey,
         rows=[
             {
@@ -140,7 +141,7 @@ def test_condition_statistics_and_api_carry_the_parts(
 
     rated["survey"].status = SurveyStatus.APPROVED
     rated["survey"].save()
-    summary = condition.condition_summary(user=rated["engineer"])
+    summary = condition.condition_summary(actor=rated["engineer"])
     assert {"mqi", "sci", "bci", "tci"} <= set(summary["network"]["indices"])
     client = api_client_for(rated["engineer"])
     response = client.get(reverse("asset-mqi") + "?route=G109")

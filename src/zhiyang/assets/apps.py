@@ -9,7 +9,7 @@ class AssetsConfig(AppConfig):
     verbose_name = _("Road assets")
 
     def ready(self) -> None:
-        from zhiyang.notify.kinds import register_kind
+        from zhiyang.notify.kinds import register_daily_check, register_kind
 
         register_kind(
             "assets.structure_class",
@@ -19,6 +19,7 @@ class AssetsConfig(AppConfig):
         register_kind(
             "assets.inspection_due", _("Structure inspection overdue"), roles=("engineer",)
         )
+        register_daily_check(_overdue_structures)
         post_migrate.connect(_sync_types, sender=self)
         # The condition rating takes SCI/BCI/TCI from the inventory (assets → condition).
         from zhiyang.assets.services.mqi import survey_inputs
@@ -33,3 +34,11 @@ def _sync_types(**kwargs: object) -> None:
     from zhiyang.core.actors import SYSTEM
 
     sync_asset_types(actor=SYSTEM, audit_row=False)
+
+
+def _overdue_structures() -> int:
+    """The daily check (``zhiyang notify daily``): structure inspections overdue."""
+    from zhiyang.assets.services.register import raise_overdue
+    from zhiyang.core.actors import SYSTEM
+
+    return raise_overdue(actor=SYSTEM)

@@ -274,7 +274,7 @@ def load_demo_data(*, context: Any) -> str:
             inspections += _inspect(route, made)
             latest = Survey.objects.filter(route=route, lane=1).order_by("-survey_date").first()
             if latest is not None:
-                condition.rate_survey(user=None, survey=latest, audit_row=False)
+                condition.rate_survey(actor=SYSTEM, survey=latest, audit_row=False)
     if not assets:
         return _("Assets: the demo inventory was already loaded.")
     return _("Assets: %(assets)d assets and %(inspections)d inspections on the demo routes.") % {

@@ -40,7 +40,7 @@ class AssetType(models.Model):
     Types are shared configuration: every role granted ``assets.assettype`` sees them all.
     """
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(pgettext_lazy("assets", "code"), max_length=40, unique=True)
     name = models.CharField(pgettext_lazy("assets", "name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=AssetKind.choices)

@@ -16,7 +16,9 @@ def _class_badge(asset: Asset) -> str:
 
 
 class AssetTable(Table):
-    code = Column(_("Code"), link="assets:asset-detail", sort=True, css="nowrap")
+    code = Column(
+        pgettext_lazy("assets", "Code"), link="assets:asset-detail", sort=True, css="nowrap"
+    )
     asset_type = Column(_("Type"), accessor="asset_type.display_name")
     name = Column(pgettext_lazy("assets", "Name"), css="wrap")
     place = ChainageColumn(_("Place"), start="start_m", end="end_m", sort=True)
@@ -48,7 +50,9 @@ def _overdue(asset: Asset) -> str:
 
 
 class StructureTable(Table):
-    code = Column(_("Code"), link="assets:asset-detail", sort=True, css="nowrap")
+    code = Column(
+        pgettext_lazy("assets", "Code"), link="assets:asset-detail", sort=True, css="nowrap"
+    )
     name = Column(pgettext_lazy("assets", "Name"), css="wrap")
     structure = Column(_("Kind"), accessor=lambda a: a.asset_type.display_name)
     place = ChainageColumn(_("Place"), start="start_m", end="end_m", sort=True)

@@ -13,6 +13,7 @@ notification settings page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,3 +77,18 @@ register_kind("sop.nonconformance", _("Non-conformance raised"), roles=("qc_insp
 register_kind("fleet.service_due", _("Machine service due"), roles=("equipment_manager",))
 register_kind("notify.test", _("Test message"))
 register_kind("notify.digest", _("Daily digest"))
+
+
+#: Daily checks other apps run with ``zhiyang notify daily`` (each returns how many
+#: notifications it raised), registered in their AppConfig.ready so notify imports none.
+_DAILY: list[Callable[[], int]] = []
+
+
+def register_daily_check(check: Callable[[], int]) -> None:
+    """Run ``check()`` with the daily notification checks (idempotent)."""
+    if check not in _DAILY:
+        _DAILY.append(check)
+
+
+def daily_checks() -> list[Callable[[], int]]:
+    return list(_DAILY)

@@ -15,10 +15,9 @@ def deliver() -> dict[str, int]:
 
 @task()
 def daily_checks() -> int:
-    """The daily notifications: machine services due, structure inspections overdue."""
-    from zhiyang.assets.services.register import raise_overdue
-    from zhiyang.core.actors import SYSTEM
+    """The daily notifications: machine services due, and every daily check an app
+    registered (``kinds.register_daily_check``: structure inspections overdue …)."""
     from zhiyang.notify import hooks
+    from zhiyang.notify.kinds import daily_checks as registered
 
-    # Structures (bridges, tunnels, culverts) whose routine/periodic inspection is overdue.
-    return hooks.services_due() + raise_overdue(actor=SYSTEM)
+    return hooks.services_due() + sum(check() for check in registered())

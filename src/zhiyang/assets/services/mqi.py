@@ -14,6 +14,7 @@ unit (the worst decides), 100 for a unit without one when the route has an inven
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -192,7 +193,7 @@ def network_mqi(
 ) -> dict[str, Any]:
     """The complete MQI per 1000 m unit of every route in ``user``'s scope, and its summary
     (length-weighted means, grades, 优良率) by route, district and network."""
-    from zhiyang.condition.services import _json_number, section_at, sections_for
+    from zhiyang.condition.services import section_at, sections_for
     from zhiyang.core.access import restrict
 
     params = rating.load_parameters("2018")
@@ -259,6 +260,15 @@ def network_mqi(
         for k, v in sorted(groups([u["district"] for u in units]).items())
     ]
     return out
+
+
+def _json_number(value: Any) -> Any:
+    """NaN as None (JSON has none), floats rounded to 0.01, through nested dicts."""
+    if isinstance(value, float):
+        return round(value, 2) if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _json_number(v) for k, v in value.items()}
+    return value
 
 
 def _num(value: float) -> float | None:
