@@ -241,3 +241,29 @@ def test_unit_parts_from_inventory_hand_computed(assets_world: dict[str, Any]) -
     np.testing.assert_allclose(parts["bci"], [100, 100, 100, 70, 100, 0, 100, 100, 100, 100])
     assert list(np.flatnonzero(parts["mqi_zero"])) == [5]
     assert Damage.objects.count() == 5 and Inspection.objects.count() == 7
+
+
+def test_patrol_findings_feed_sci_and_tci(assets_world: dict[str, Any]) -> None:
+
+    from zhiyang.assets.services.patrol_feed import feed, item_for
+
+    assert item_for("slope_collapse", "medium") == ("sci", "slope_collapse_medium")
+    assert item_for("guardrail", "medium") == ("tci", "guard_damage_heavy")
+    assert item_for("sign", "") == ("tci", "sign_damage")
+    assert item_for("pothole", "heavy") is None
+
+    class Finding:  # the fields the feed reads of a patrol.Finding
+        pk = 901
+        kind = "guardrail"
+        severity = "heavy"
+        quantity = 1.0
+        unit = "ea"
+        route = assets_world["g1"]
+        chainage_m = 1500.0
+        reported_at = None
+        note = "护栏撞损"
+
+    first = feed(Finding())
+    again = feed(Finding())
+    assert first.pk == again.pk and first.source == "patrol"
+    assert first.damages.get().item == "guard_damage_heavy"

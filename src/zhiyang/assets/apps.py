@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +19,10 @@ class AssetsConfig(AppConfig):
         register_kind(
             "assets.inspection_due", _("Structure inspection overdue"), roles=("engineer",)
         )
+        # Patrol findings of subgrade, drainage and facilities feed SCI/TCI (assets → patrol).
+        from zhiyang.assets.services.patrol_feed import on_finding_saved
+
+        post_save.connect(on_finding_saved, sender="patrol.Finding", weak=False)
         post_migrate.connect(_sync_types, sender=self)
         # The condition rating takes SCI/BCI/TCI from the inventory (assets → condition).
         from zhiyang.assets.services.mqi import survey_inputs

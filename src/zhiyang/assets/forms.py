@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from zhiyang.assets import catalogue
@@ -16,8 +16,31 @@ from zhiyang.assets.choices import InspectionKind, TechnicalClass
 from zhiyang.assets.models import Asset, AssetType
 from zhiyang.core import jsonsafe
 from zhiyang.core.access import restrict
+from zhiyang.network.chainage import ChainageError, format_chainage, parse_chainage
 from zhiyang.network.models import Route
-from zhiyang.safety.forms import ChainageInput
+
+
+class ChainageInput(forms.CharField):
+    """A chainage typed as ``K12+345`` (or metres); cleaned to metres."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("help_text", gettext_lazy("K12+345"))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int | float):
+            return format_chainage(value)
+        return value
+
+    def clean(self, value: Any) -> float | None:  # type: ignore[override]
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        try:
+            return parse_chainage(text)
+        except (ChainageError, ValueError) as exc:
+            raise ValidationError(_("Write the chainage as K12+345.")) from exc
 
 
 def _date_widget() -> forms.DateInput:
@@ -87,7 +110,7 @@ def damage_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Damage items grouped by index for a select: value ``sci:slope_collapse_heavy``."""
     english = (get_language() or "").startswith("en")
     groups: dict[str, list[tuple[str, str]]] = {"sci": [], "tci": []}
-    units = {"m": _("m"), "m2": _("m²"), "each": _("count")}
+    units = {"m": _("m"), "m2": _("m²"), "each": pgettext("assets", "count")}
     for (index, key), item in catalogue.damage_items().items():
         name = item.name_en if english else item.name_zh
         groups[index].append((f"{index}:{key}", f"{name} ({units[item.unit]})"))
@@ -120,7 +143,7 @@ class CaptureForm(forms.Form):
     inspected_on = forms.DateField(label=gettext_lazy("Inspected on"), widget=_date_widget())
     damage = forms.ChoiceField(label=gettext_lazy("Damage found"), required=False)
     quantity = forms.FloatField(
-        label=gettext_lazy("Quantity"),
+        label=pgettext_lazy("assets", "Quantity"),
         min_value=0,
         required=False,
         help_text=gettext_lazy("In the unit shown with the damage (m, m² or count)."),

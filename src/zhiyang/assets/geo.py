@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhiyang.assets.models import Asset
 from zhiyang.network import linref
@@ -91,7 +92,7 @@ def assets_geojson(assets: Iterable[Asset]) -> dict[str, Any]:
 def _popup(asset: Asset, place: str) -> list[list[str]]:
     rows = [[_("Place"), f"{asset.route.code} {place}"]]
     if asset.name:
-        rows.append([_("Name"), asset.name])
+        rows.append([pgettext("assets", "Name"), asset.name])
     if asset.condition_class:
         rows.append([_("Technical condition class"), str(asset.condition_class)])
     return rows

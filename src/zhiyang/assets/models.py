@@ -16,7 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhiyang.assets.choices import (
@@ -40,8 +40,8 @@ class AssetType(models.Model):
     Types are shared configuration: every role granted ``assets.assettype`` sees them all.
     """
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(pgettext_lazy("assets", "code"), max_length=40, unique=True)
+    name = models.CharField(pgettext_lazy("assets", "name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=AssetKind.choices)
     structure = models.CharField(
@@ -51,7 +51,7 @@ class AssetType(models.Model):
     attribute_schema = models.JSONField(_("attribute schema"), default=dict, blank=True)
     damage_items = models.JSONField(_("damage items"), default=list, blank=True)
     version = models.CharField(_("catalogue version"), max_length=20)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("assets", "active"), default=True)
 
     class Meta:
         ordering = ["kind", "code"]
@@ -82,7 +82,9 @@ class Asset(models.Model):
     asset_type = models.ForeignKey(
         AssetType, on_delete=models.PROTECT, related_name="assets", verbose_name=_("asset type")
     )
-    name = models.CharField(_("name"), max_length=200, blank=True, validators=[validate_printable])
+    name = models.CharField(
+        pgettext_lazy("assets", "name"), max_length=200, blank=True, validators=[validate_printable]
+    )
     route = models.ForeignKey(
         "network.Route", on_delete=models.PROTECT, related_name="+", verbose_name=_("route")
     )
@@ -231,11 +233,16 @@ class Damage(models.Model):
     as the item's unit says)."""
 
     inspection = models.ForeignKey(
-        Inspection, on_delete=models.CASCADE, related_name="damages", verbose_name=_("inspection")
+        Inspection,
+        on_delete=models.CASCADE,
+        related_name="damages",
+        verbose_name=pgettext_lazy("assets", "inspection"),
     )
     index = models.CharField(_("index"), max_length=3, choices=ConditionIndex.choices)
     item = models.CharField(_("damage item"), max_length=60)
-    quantity = models.FloatField(_("quantity"), validators=[MinValueValidator(0.0)])
+    quantity = models.FloatField(
+        pgettext_lazy("assets", "quantity"), validators=[MinValueValidator(0.0)]
+    )
     chainage_m = models.FloatField(_("chainage (m)"))
     note = models.CharField(_("note"), max_length=300, blank=True, validators=[validate_printable])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.assets.models import Asset
 from zhiyang.core.pages import BadgeColumn, Column, DateColumn, NumberColumn, Table
@@ -15,9 +16,11 @@ def _class_badge(asset: Asset) -> str:
 
 
 class AssetTable(Table):
-    code = Column(_("Code"), link="assets:asset-detail", sort=True, css="nowrap")
+    code = Column(
+        pgettext_lazy("assets", "Code"), link="assets:asset-detail", sort=True, css="nowrap"
+    )
     asset_type = Column(_("Type"), accessor="asset_type.display_name")
-    name = Column(_("Name"), css="wrap")
+    name = Column(pgettext_lazy("assets", "Name"), css="wrap")
     place = ChainageColumn(_("Place"), start="start_m", end="end_m", sort=True)
     side = Column(_("Side"))
     condition_class = BadgeColumn(_("Class"), css_for=_class_badge, sort=True)
@@ -47,8 +50,10 @@ def _overdue(asset: Asset) -> str:
 
 
 class StructureTable(Table):
-    code = Column(_("Code"), link="assets:asset-detail", sort=True, css="nowrap")
-    name = Column(_("Name"), css="wrap")
+    code = Column(
+        pgettext_lazy("assets", "Code"), link="assets:asset-detail", sort=True, css="nowrap"
+    )
+    name = Column(pgettext_lazy("assets", "Name"), css="wrap")
     structure = Column(_("Kind"), accessor=lambda a: a.asset_type.display_name)
     place = ChainageColumn(_("Place"), start="start_m", end="end_m", sort=True)
     condition_class = BadgeColumn(_("Class"), css_for=_class_badge, sort=True)
@@ -72,5 +77,5 @@ class InspectionTable(Table):
 
     class Meta:
         order_by = ("-inspected_on", "-id")
-        empty_text = _("No inspections in your scope.")
+        empty_text = pgettext_lazy("assets", "No inspections in your scope.")
         id = "asset-inspection-table"

@@ -1,6 +1,7 @@
 """The assets app's tab bar (a tab the role may not open is not drawn)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.core.pages import Tab, Tabs
 
@@ -11,7 +12,12 @@ TABS = Tabs(
         Tab("assets", _("Inventory"), "assets:asset-list", "assets.asset"),
         Tab("map", _("Map"), "assets:map", "assets.asset"),
         Tab("structures", _("Structures"), "assets:structure-list", "assets.asset"),
-        Tab("inspections", _("Inspections"), "assets:inspection-list", "assets.inspection"),
+        Tab(
+            "inspections",
+            pgettext_lazy("assets", "Inspections"),
+            "assets:inspection-list",
+            "assets.inspection",
+        ),
         Tab("mqi", _("MQI"), "assets:mqi", "assets.asset"),
         Tab("import", _("Import"), "assets:import", "assets.asset"),
     ),

@@ -90,6 +90,8 @@ class InspectionSerializer(serializers.ModelSerializer[Inspection]):
     )
     chainage_m = ChainageField(required=False)
     damages = DamageSerializer(many=True, required=False)
+    # No uniqueness check here: sending the same client id again returns the first one.
+    client_uuid = serializers.UUIDField(required=False, allow_null=True)
 
     class Meta:
         model = Inspection

@@ -14,6 +14,7 @@ unit (the worst decides), 100 for a unit without one when the route has an inven
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -259,6 +260,15 @@ def network_mqi(
         for k, v in sorted(groups([u["district"] for u in units]).items())
     ]
     return out
+
+
+def _json_number(value: Any) -> Any:
+    """NaN as None (JSON has none), floats rounded to 0.01, through nested dicts."""
+    if isinstance(value, float):
+        return round(value, 2) if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _json_number(v) for k, v in value.items()}
+    return value
 
 
 def _num(value: float) -> float | None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.assets import catalogue, services
 from zhiyang.assets.filters import InspectionFilter
@@ -37,7 +38,7 @@ class InspectionCapture(AssetsPage, ObjectEditView):
     tab = "inspections"
     create_title = _("Capture inspection")
     intro = _("Choose the asset (or the route and chainage), then what you found.")
-    submit_label = _("Save inspection")
+    submit_label = pgettext_lazy("assets", "Save inspection")
     success_message = _("The inspection was saved.")
     success_url_name = "assets:inspection-detail"
     body_class = "page-assets page-capture"
