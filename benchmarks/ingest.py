@@ -248,6 +248,108 @@ def ingest_rate(
     return count / (last - first), p99
 
 
+def _member(
+    port: int,
+    n: int,
+    lake_dir: Path,
+    stop_event: Any,
+    ready: Any,
+    acked: Any,
+    first: Any,
+) -> None:
+    """One shared-subscription member (a forked process, as ``--processes N`` runs them)."""
+    from django import db
+
+    from zhiyang.telemetry.ingest import Ingestor
+    from zhiyang.telemetry.lake import Lake
+    from zhiyang.telemetry.mqtt import MqttSettings, Subscriber
+
+    db.connections.close_all()
+    lake = Lake(lake_dir).open()
+    ingestor = Ingestor(lake, transport="mqtt")
+    config = MqttSettings(
+        port=port,
+        username=INGEST_USER,
+        password=INGEST_PASSWORD,
+        client_id=f"bench-shared-{n}",
+        shared_group="bench",
+    )
+    subscriber = Subscriber(ingestor, config)
+    thread = threading.Thread(target=subscriber.run, daemon=True)
+    thread.start()
+    subscriber.connected.wait(10)
+    ready.release()
+    reported = 0
+    while not stop_event.is_set():
+        if subscriber.received and first.value == 0.0:
+            with first.get_lock():
+                if first.value == 0.0:
+                    first.value = time.time()
+        done = subscriber.acked
+        if done != reported:
+            with acked.get_lock():
+                acked.value += done - reported
+            reported = done
+        time.sleep(0.001)
+    subscriber.stop()
+    thread.join(30)
+    ingestor.close()
+    lake.close()
+
+
+def shared_rate(
+    port: int, machines: int, count: int, lake_dir: Path, drain: bool, processes: int
+) -> float:
+    """``processes`` subscriber processes in one MQTT 5 shared subscription group."""
+    import multiprocessing
+
+    from django import db
+
+    db.connections.close_all()
+    context = multiprocessing.get_context("fork")
+    acked = context.Value("q", 0)
+    first = context.Value("d", 0.0)
+
+    def start() -> tuple[list[Any], Any]:
+        stop_event = context.Event()
+        ready = context.Semaphore(0)
+        members = [
+            context.Process(
+                target=_member, args=(port, n, lake_dir, stop_event, ready, acked, first)
+            )
+            for n in range(processes)
+        ]
+        for member in members:
+            member.start()
+        for _ in members:
+            ready.acquire(timeout=30)
+        return members, stop_event
+
+    members, stop_event = start()
+    time.sleep(0.3)
+    publisher = run_publisher(port, machines, count)
+    if drain:  # sessions kept by the broker queue each member's share while it is away
+        stop_event.set()
+        for member in members:
+            member.join(60)
+        publisher.wait(300)
+        acked.value = 0
+        first.value = 0.0
+        members, stop_event = start()
+    while acked.value < count:
+        time.sleep(0.001)
+    last = time.time()
+    publisher.wait(60)
+    stop_event.set()
+    for member in members:
+        member.join(60)
+    from zhiyang.telemetry.lake import Lake
+
+    assert Lake(lake_dir).count("roller") == count, "readings lost"
+    assert Lake(lake_dir).count("roller", dedup=False) == count, "readings written twice"
+    return count / (last - first.value)
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -279,6 +381,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=30_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="subscriber processes in the shared-subscription run (0 leaves it out)",
+    )
+    parser.add_argument(
         "--mode",
         choices=["drain", "stream"],
         default="drain",
@@ -290,11 +398,16 @@ def main() -> None:
     base = Path(tempfile.mkdtemp(prefix="zhiyang-bench-ingest-"))
     setup_django(base, max(args.machines))
     print(f"ingest benchmark ({args.mode}): {args.count} readings per run, {os.cpu_count()} cores")
-    print(f"{'machines':>8} {'raw /s':>10} {'ingest /s':>10} {'ratio':>6} {'p99 ms':>8}")
+    shared = f"shared×{args.processes}"
+    print(
+        f"{'machines':>8} {'raw /s':>10} {'ingest /s':>10} {'ratio':>6} {'p99 ms':>8}"
+        + (f" {shared + ' /s':>14} {'ratio':>6}" if args.processes else "")
+    )
     results = []
+    shared_results = []
     try:
         for machines in args.machines:
-            raws, ours, p99s = [], [], []
+            raws, ours, p99s, shares = [], [], [], []
             for r in range(args.repeat):
                 broker, port = start_broker(base / f"broker-{machines}-{r}", max(args.machines))
                 try:
@@ -309,6 +422,17 @@ def main() -> None:
                     ours.append(rate)
                     if p99 is not None:
                         p99s.append(p99)
+                    if args.processes:
+                        shares.append(
+                            shared_rate(
+                                port,
+                                machines,
+                                args.count,
+                                base / f"lake-shared-{machines}-{r}",
+                                args.mode == "drain",
+                                args.processes,
+                            )
+                        )
                 finally:
                     broker.send_signal(signal.SIGTERM)
                     broker.wait(10)
@@ -316,9 +440,14 @@ def main() -> None:
             p99 = statistics.median(p99s) if p99s else None
             results.append((machines, raw, ours_median, p99))
             shown = f"{p99:8.0f}" if p99 is not None else f"{'—':>8}"
-            print(
+            line = (
                 f"{machines:>8} {raw:>10.0f} {ours_median:>10.0f} {ours_median / raw:>6.2f} {shown}"
             )
+            if shares:
+                share = statistics.median(shares)
+                shared_results.append((machines, raw, share))
+                line += f" {share:>14.0f} {share / raw:>6.2f}"
+            print(line)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     worst = min(results, key=lambda row: row[2] / row[1])
@@ -328,6 +457,13 @@ def main() -> None:
         f" readings/s durable, {worst[2] / worst[1]:.0%} of the raw broker rate at worst"
         f" ({worst[0]} machines); target ≥ 50 % and ≥ 20,000/s"
     )
+    if shared_results:
+        low = min(shared_results, key=lambda row: row[2] / row[1])
+        print(
+            f"summary: {args.processes} subscriber processes on a shared subscription reach "
+            f"{low[2] / low[1]:.2f} of the bare subscriber at worst ({low[0]} machines); "
+            "target ≥ 0.8"
+        )
 
 
 if __name__ == "__main__":

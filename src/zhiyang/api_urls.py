@@ -33,4 +33,7 @@ urlpatterns = [
     path("qc/", include("zhiyang.qc.api.urls")),
     path("standards/", include("zhiyang.standards.api.urls")),
     path("notify/", include("zhiyang.notify.api.urls")),
+    path("patrol/", include("zhiyang.patrol.api.urls")),
+    path("assets/", include("zhiyang.assets.api.urls")),
+    path("contracts/", include("zhiyang.contracts.api.urls")),
 ]

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "zhiyang.telemetry",
     "zhiyang.qc",
     "zhiyang.notify",
+    "zhiyang.patrol",
+    "zhiyang.assets",
+    "zhiyang.contracts",
     "zhiyang.web",
     "zhiyang.demo",
 ]
@@ -133,12 +136,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "web:dashboard"
+LOGIN_REDIRECT_URL = "web:home"  # the role's home (web/today.py)
 LOGOUT_REDIRECT_URL = "login"
 
 # Login attempt limiting (per username and per client address).
 LOGIN_MAX_FAILURES = conf.env_int("ZHIYANG_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = conf.env_int("ZHIYANG_LOGIN_LOCKOUT_SECONDS", 900)
+
+# Request limits (docs/api.md "Limits"): a body over them answers 413 (JSON under /api/).
+DATA_UPLOAD_MAX_MEMORY_SIZE = conf.env_int("ZHIYANG_MAX_BODY_BYTES", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = conf.env_int("ZHIYANG_MAX_FIELDS", 1_000)
+DATA_UPLOAD_MAX_NUMBER_FILES = conf.env_int("ZHIYANG_MAX_FILES", 20)
+# One uploaded file (photos, imports, scans); bigger ones are refused while they arrive.
+MAX_UPLOAD_FILE_BYTES = conf.env_int("ZHIYANG_MAX_UPLOAD_BYTES", 128 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "zhiyang.core.uploads.LimitedMemoryUploadHandler",
+    "zhiyang.core.uploads.LimitedTemporaryUploadHandler",
+]
+API_JSON_LIMITS = {
+    "body_bytes": DATA_UPLOAD_MAX_MEMORY_SIZE,
+    "depth": conf.env_int("ZHIYANG_API_JSON_MAX_DEPTH", 64),
+    "keys": 1_000,
+    "items": 10_000,
+    "string_chars": 100_000,
+}
+# Chainages may pass a route's ends by this much (GPS and survey rounding).
+CHAINAGE_TOLERANCE_M = 0.5
 
 LANGUAGE_CODE = conf.env_str("ZHIYANG_LANGUAGE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -204,6 +227,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "zhiyang.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON with limits on size, depth, keys, items and strings (docs/api.md "Limits").
+    "DEFAULT_PARSER_CLASSES": [
+        "zhiyang.core.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -45,3 +45,13 @@ def test_one_error_type_for_every_kernel() -> None:
         specs.load_parameters({"thickness": {"no_such_key": 1}})
     with pytest.raises(ParameterError):
         rating.load_parameters("2018", {"no_such": 1})
+
+
+def test_merge_refuses_a_deep_override_before_copying() -> None:
+    from zhiyang.analytics import parameters
+
+    deep: object = 1.0
+    for _level in range(2_000):
+        deep = [deep]
+    with pytest.raises(parameters.ParameterError, match="deeper"):
+        parameters.merge({"a": 1.0}, {"a": deep})

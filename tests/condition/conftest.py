@@ -9,13 +9,14 @@ import pytest
 
 from zhiyang.condition import services
 from zhiyang.condition.models import Survey
+from zhiyang.core.actors import SYSTEM
 
 
 @pytest.fixture
 def survey(two_districts: dict[str, Any]) -> Survey:
     """A draft 2025 survey of G109 (class 1 asphalt, 0–10 km, 12 m wide, district west)."""
     return services.create_survey(
-        user=None,
+        actor=SYSTEM,
         data={
             "route": two_districts["g1"],
             "direction": "up",

@@ -18,11 +18,11 @@ def rated_survey(
     user: Any, route: Any, year: int, *, iri_base: float, approve: bool = True
 ) -> Survey:
     survey = services.create_survey(
-        user=user,
+        actor=user,
         data={"route": route, "survey_date": dt.date(year, 6, 1), "direction": "up"},
     )
     services.create_distress(
-        user=user,
+        actor=user,
         data={
             "route": route,
             "survey": survey,
@@ -38,10 +38,10 @@ def rated_survey(
         for s in range(int(route.start_m), int(route.end_m) - 99, 100)
     ]
     services.write_intervals(
-        user=user, survey=survey, rows=rows, fields=["iri", "rd_mm"], source="test"
+        actor=user, survey=survey, rows=rows, fields=["iri", "rd_mm"], source="test"
     )
     if approve:
-        services.approve_survey(user=user, survey=survey)
+        services.approve_survey(actor=user, survey=survey)
     survey.refresh_from_db()
     return survey
 

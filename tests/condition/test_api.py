@@ -13,6 +13,7 @@ from PIL import Image
 from tests.condition.conftest import interval_rows
 from zhiyang.condition import services
 from zhiyang.condition.models import Distress, Survey, SurveyUnit
+from zhiyang.core.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -36,17 +37,17 @@ def engineer(make_user, two_districts):
 
 def _rated_survey(route, year=2025):
     survey = services.create_survey(
-        user=None,
+        actor=SYSTEM,
         data={"route": route, "survey_date": dt.date(year, 6, 1), "unit_length_m": 1000.0},
     )
     services.write_intervals(
-        user=None,
+        actor=SYSTEM,
         survey=survey,
         rows=interval_rows(route.start_m, route.end_m, iri=2.5),
         fields=["iri"],
         source="t",
     )
-    return services.approve_survey(user=None, survey=survey)
+    return services.approve_survey(actor=SYSTEM, survey=survey)
 
 
 def test_engineer_creates_imports_and_approves(api_client_for, engineer, two_districts):
@@ -253,7 +254,7 @@ def test_template_download(api_client_for, make_user, two_districts):
 def test_other_users_job_is_not_found(api_client_for, make_user, engineer, two_districts, survey):
     from zhiyang.condition.tasks import start_import
 
-    job = start_import(user=engineer, survey=survey, kind="intervals", data=b"x", filename="a.csv")
+    job = start_import(actor=engineer, survey=survey, kind="intervals", data=b"x", filename="a.csv")
     outsider = make_user("engineer", organisation=two_districts["org_east"])
     assert api_client_for(outsider).get(f"{API}/jobs/{job.pk}/").status_code == 404
     colleague = make_user("viewer", organisation=two_districts["org_west"])

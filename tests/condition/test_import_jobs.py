@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from zhiyang.condition.tasks import UPLOAD_DIR, start_import
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import Job
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +32,7 @@ def test_queued_import_succeeds_with_progress_and_result(survey, make_user, two_
     body = "start_m,end_m,iri\n" + "".join(f"{k * 2},{k * 2 + 2},2.5\n" for k in range(3000))
     before = set(_stored_uploads())
     job = start_import(
-        user=engineer, survey=survey, kind="intervals", data=body.encode(), filename="big.csv"
+        actor=engineer, survey=survey, kind="intervals", data=body.encode(), filename="big.csv"
     )
     assert job.status == "queued" and job.object_id == str(survey.pk)
     assert len(set(_stored_uploads()) - before) == 1  # kept in the data dir until the end
@@ -48,7 +49,7 @@ def test_queued_bad_file_fails_with_errors_by_row(survey):
     body += "2100,2101,abc\n"
     before = set(_stored_uploads())
     job = start_import(
-        user=None, survey=survey, kind="intervals", data=body.encode(), filename="bad.csv"
+        actor=SYSTEM, survey=survey, kind="intervals", data=body.encode(), filename="bad.csv"
     )
     run_worker()
     job = Job.objects.get(pk=job.pk)

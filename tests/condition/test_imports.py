@@ -17,6 +17,7 @@ from zhiyang.condition.imports import (
     run_import,
 )
 from zhiyang.condition.models import Distress, SurveyInterval, SurveyUnit
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def xlsx(rows: list[list[object]], title: str = "Sheet") -> bytes:
 
 def _import(survey, kind, data, filename, **options):
     return run_import(
-        user=None,
+        actor=SYSTEM,
         survey=survey,
         kind=kind,
         data=data,
@@ -130,7 +131,11 @@ def test_distress_template_round_trip(survey):
     keys = [row[2] for row in template["distress_types"].iter_rows(min_row=2, values_only=True)]
     assert "alligator_light" in keys and "faulting_heavy" in keys
     services.write_intervals(
-        user=None, survey=survey, rows=interval_rows(0, 2000, iri=2.0), fields=["iri"], source="t"
+        actor=SYSTEM,
+        survey=survey,
+        rows=interval_rows(0, 2000, iri=2.0),
+        fields=["iri"],
+        source="t",
     )
     # the template as downloaded, its two example rows replaced by ours (one in Chinese)
     sheet = template["distress"]

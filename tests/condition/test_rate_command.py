@@ -171,3 +171,41 @@ def test_an_output_file_can_be_rated_again(tmp_path: pathlib.Path) -> None:
     first, _ = run(write(tmp_path, GOOD))
     again, _ = run(write(tmp_path, first, name="again.csv"))
     assert again == first
+
+
+ROADSIDE = "\n".join(
+    [
+        HEADER + ",dr,sci_slope_collapse_heavy,sci_curb_damage,tci_sign_damage"
+        ",tci_marking_damage,bci_bridge,bci_culvert",
+        # PQI 91.0068 (class 2, DR 0.5, IRI 2); SCI 89, TCI 88, BCI 80 → MQI 89.22 良
+        "K0,class2,asphalt,1000,7,2.0,,,0.5,1,5,2,100,2,",
+        # Nothing found on the roadside, a class-3 culvert: SCI 100, TCI 100, BCI 70 → MQI 90.10 优
+        "K1,class2,asphalt,1000,7,2.0,,,0.5,0,0,0,0,,3",
+        # A class-5 bridge: BCI 0 and MQI 0
+        "K2,class2,asphalt,1000,7,2.0,,,0.5,0,0,0,0,5,",
+    ]
+)
+
+
+def test_rate_roadside_inputs_give_the_complete_mqi(tmp_path: pathlib.Path) -> None:
+    stdout, stderr = run(write(tmp_path, ROADSIDE))
+    rows = rows_of(stdout)
+    assert [(r["sci"], r["tci"], r["bci"]) for r in rows] == [
+        ("89.00", "88.00", "80.00"),
+        ("100.00", "100.00", "70.00"),
+        ("100.00", "100.00", "0.00"),
+    ]
+    assert [r["mqi"] for r in rows] == ["89.22", "90.10", "0.00"]
+    assert [r["grade_mqi"] for r in rows] == ["良", "优", "差"]
+    assert [r["grade_bci"] for r in rows] == ["良", "中", "差"]
+    # 优良率 by length: MQI 2 of 3 units, BCI 1 of 3
+    assert "MQI 66.7 %" in stderr and "BCI 33.3 %" in stderr and "SCI 100.0 %" in stderr
+
+
+def test_rate_roadside_bad_class_writes_nothing(tmp_path: pathlib.Path) -> None:
+    out_path = tmp_path / "out.csv"
+    bad = ROADSIDE.replace("0,0,0,0,5,", "0,0,0,0,7,").replace(",1,5,2,100,2,", ",-1,5,2,100,2,")
+    with pytest.raises(CommandError) as info:
+        run(write(tmp_path, bad), "--out", str(out_path))
+    assert "bci_bridge" in str(info.value) and "sci_slope_collapse_heavy" in str(info.value)
+    assert not out_path.exists()

@@ -12,6 +12,7 @@ from tests.condition.conftest import interval_rows
 from zhiyang.analytics import rating
 from zhiyang.condition import services
 from zhiyang.condition.models import Distress, SurveyUnit
+from zhiyang.core.actors import SYSTEM
 from zhiyang.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +21,9 @@ MEASURES = ["iri", "rd_mm", "sfc", "mpd", "mpdc", "pb_light", "pb_medium", "pb_h
 
 
 def _load(survey, rows, distress=()):
-    services.write_intervals(user=None, survey=survey, rows=rows, fields=MEASURES, source="test")
+    services.write_intervals(actor=SYSTEM, survey=survey, rows=rows, fields=MEASURES, source="test")
     if distress:
-        services.replace_imported_distress(user=None, survey=survey, rows=list(distress))
+        services.replace_imported_distress(actor=SYSTEM, survey=survey, rows=list(distress))
 
 
 def test_units_match_the_rating_engine_on_the_same_inputs(survey):
@@ -108,7 +109,7 @@ def test_no_distress_survey_leaves_pci_blank_but_a_distress_survey_rates_clean_u
     _load(survey, interval_rows(0, 2000, iri=2.0, rd_mm=5.0, sfc=50.0))
     assert set(survey.units.values_list("pci", flat=True)) == {None}
     services.replace_imported_distress(
-        user=None,
+        actor=SYSTEM,
         survey=survey,
         rows=[
             {
@@ -132,17 +133,19 @@ def test_rate_survey_writes_one_audit_row_and_replaces_units(survey):
     entry = AuditLog.objects.first()
     assert entry.resource == "condition.survey" and entry.after["bulk_intervals"]["created"] == 35
     assert survey.units.count() == 4  # 1000, 1000, 1000, 500
-    services.rate_survey(user=None, survey=survey)
+    services.rate_survey(actor=SYSTEM, survey=survey)
     assert survey.units.count() == 4 and AuditLog.objects.count() == before + 2
     assert SurveyUnit.objects.filter(survey=survey, end_m=3500, length_m=500).exists()
 
 
 def test_reimport_of_the_same_range_updates_rows_and_keeps_other_columns(survey):
     rows = interval_rows(0, 500, iri_left=2.0)
-    services.write_intervals(user=None, survey=survey, rows=rows, fields=["iri_left"], source="t")
+    services.write_intervals(
+        actor=SYSTEM, survey=survey, rows=rows, fields=["iri_left"], source="t"
+    )
     rows = interval_rows(0, 500, iri_right=3.0)
     outcome = services.write_intervals(
-        user=None, survey=survey, rows=rows, fields=["iri_right"], source="t"
+        actor=SYSTEM, survey=survey, rows=rows, fields=["iri_right"], source="t"
     )
     assert outcome.updated == 5 and outcome.created == 0
     assert set(survey.intervals.values_list("iri_left", "iri_right", "iri")) == {(2.0, 3.0, 2.5)}
@@ -151,14 +154,14 @@ def test_reimport_of_the_same_range_updates_rows_and_keeps_other_columns(survey)
 def test_approve_needs_units_and_freezes_imports(survey, make_user, two_districts):
     engineer = make_user("engineer", organisation=two_districts["org_all"])
     with pytest.raises(ValidationError):
-        services.approve_survey(user=engineer, survey=survey)
+        services.approve_survey(actor=engineer, survey=survey)
     _load(survey, interval_rows(0, 1000, iri=2.0))
-    survey = services.approve_survey(user=engineer, survey=survey)
+    survey = services.approve_survey(actor=engineer, survey=survey)
     assert survey.status == "approved" and survey.approved_by == engineer
     assert AuditLog.objects.filter(resource="condition.survey", user=engineer).count() == 1
     with pytest.raises(ValidationError):
         _load(survey, interval_rows(0, 1000, iri=3.0))
-    services.reopen_survey(user=engineer, survey=survey)
+    services.reopen_survey(actor=engineer, survey=survey)
     _load(survey, interval_rows(0, 1000, iri=3.0))
     assert survey.units.get().iri == 3.0
 
@@ -211,7 +214,7 @@ def test_counts_are_shared_pro_rata():
 def test_phone_report_locates_the_route_and_refuses_far_points(make_user, two_districts):
     worker = make_user("worker", organisation=two_districts["org_all"])
     record, created = services.report_distress(
-        user=worker,
+        actor=worker,
         data={
             "lon": 112.755,
             "lat": 40.015,
@@ -225,7 +228,7 @@ def test_phone_report_locates_the_route_and_refuses_far_points(make_user, two_di
     assert record.unit == "m2" and record.reported_by == worker
     with pytest.raises(ValidationError) as exc:
         services.report_distress(
-            user=worker,
+            actor=worker,
             data={
                 "lon": 113.2,
                 "lat": 40.5,
@@ -241,7 +244,7 @@ def test_phone_report_locates_the_route_and_refuses_far_points(make_user, two_di
 def test_distress_of_the_wrong_pavement_is_refused(two_districts):
     with pytest.raises(ValidationError):
         services.create_distress(
-            user=None,
+            actor=SYSTEM,
             data={
                 "route": two_districts["g1"],
                 "start_m": 100.0,
@@ -262,7 +265,7 @@ def test_rating_uses_the_owners_standards_overrides(survey, make_user, two_distr
     survey.created_by = owner
     survey.save(update_fields=["created_by"])
     _load(survey, interval_rows(0, 1000, iri=2.0, rd_mm=6.0, sfc=48.0))
-    services.rate_survey(user=None, survey=survey)
+    services.rate_survey(actor=SYSTEM, survey=survey)
     default_rqi = SurveyUnit.objects.get(survey=survey).rqi
     assert default_rqi == pytest.approx(100 / (1 + 0.026 * np.exp(0.65 * 2.0)), abs=0.01)
 
@@ -273,7 +276,7 @@ def test_rating_uses_the_owners_standards_overrides(survey, make_user, two_distr
         overrides={"rqi": {"expressway_class1": {"a0": 0.03}}},
         reason="provincial guideline (test)",
     )
-    services.rate_survey(user=None, survey=survey)
+    services.rate_survey(actor=SYSTEM, survey=survey)
     assert SurveyUnit.objects.get(survey=survey).rqi == pytest.approx(
         100 / (1 + 0.03 * np.exp(0.65 * 2.0)), abs=0.01
     )

@@ -79,8 +79,80 @@ def test_map_geojson_colours_units_by_grade(world: dict[str, Any]) -> None:
         assert feature["geometry"]["type"] == "LineString"
         assert len(feature["geometry"]["coordinates"]) >= 2
         assert props["title"].startswith(props["route"] + " K")
+        assert "popup" not in props  # fetched on click
+        assert props["popup_url"] == f"/condition/map/units/{props['unit']}/"
+    popup = client_for(world["engineer"]).get(
+        features[0]["properties"]["popup_url"], {"index": "rqi"}
+    )
+    assert popup.status_code == 200
+    body = popup.json()
+    assert body["title"] == features[0]["properties"]["title"]
+    assert all(len(pair) == 2 for pair in body["popup"])
+    assert body["popup"][2][0] == "RQI"
+    assert body["url"].startswith("/condition/surveys/")
+
+
+def test_unit_popup_is_scoped(world: dict[str, Any]) -> None:
+    unit = SurveyUnit.objects.filter(route=world["g1"]).first()
+    assert unit is not None
+    url = reverse("condition:unit-popup", args=[unit.pk])
+    assert client_for(world["west_viewer"]).get(url).status_code == 200
+    assert client_for(world["east_viewer"]).get(url).status_code == 404
+
+
+def test_map_geojson_bounded_by_the_view(world: dict[str, Any]) -> None:
+    client = client_for(world["engineer"])
+    everything = geojson(client, year=2025)["features"]
+    g1 = world["g1"]
+    # A box around G109 only: S203's units are left out.
+    box = f"{g1.min_lon - 0.001},{g1.min_lat - 0.001},{g1.max_lon + 0.001},{g1.max_lat + 0.001}"
+    near = geojson(client, year=2025, bbox=box, zoom=14)
+    assert near["detailed"] is True
+    routes = {f["properties"]["route"] for f in near["features"]}
+    assert "G109" in routes and len(near["features"]) <= len(everything)
+    # Far away: nothing.
+    assert geojson(client, year=2025, bbox="0,0,1,1", zoom=14)["features"] == []
+    # Zoomed out: runs of one grade, each simplified, popups inline, fewer features.
+    far = geojson(client, year=2025, bbox="-180,-90,180,90", zoom=8)
+    assert far["detailed"] is False
+    assert 0 < len(far["features"]) <= len(everything)
+    assert sum(f["properties"]["units"] for f in far["features"]) == len(everything)
+    for feature in far["features"]:
+        props = feature["properties"]
+        assert props["color"] == GRADE_COLOURS.get(props["grade"], NO_DATA_COLOUR)
+        assert len(feature["geometry"]["coordinates"]) >= 2
         assert all(len(pair) == 2 for pair in props["popup"])
-        assert props["url"].startswith("/condition/surveys/")
+    # A malformed view is ignored (the whole selection, detailed).
+    assert len(geojson(client, year=2025, bbox="x,1,2", zoom="a")["features"]) == len(everything)
+
+
+@pytest.mark.parametrize("index", ["pqi", "rqi", "pci"])
+def test_database_summaries_agree_with_the_engine(world: dict[str, Any], index: str) -> None:
+    from zhiyang.condition import reports, summaries
+
+    for who in ("engineer", "east_viewer"):
+        user = world[who]
+        selection = reports.Selection(year=2025, index=index)
+        units = list(reports.select_units(user, selection))
+        got = summaries.summaries(user, selection)
+        want = reports.summarise("", "", units, index)
+        pairs = [(got.network, want)]
+        pairs += zip(got.by_route, reports.summary_by(units, index, "route"), strict=True)
+        pairs += zip(got.by_district, reports.summary_by(units, index, "district"), strict=True)
+        for mine, engine in pairs:
+            assert (mine.key, mine.units) == (engine.key, engine.units)
+            assert mine.length_m == pytest.approx(engine.length_m)
+            assert mine.mean == pytest.approx(engine.mean)
+            assert mine.good_rate == pytest.approx(engine.good_rate)
+            assert mine.poor_rate == pytest.approx(engine.poor_rate)
+            for grade in reports.GRADES:
+                assert mine.percent(grade) == pytest.approx(engine.percent(grade))
+        trend = summaries.yearly_trend(user, selection)
+        every = list(reports.select_units(user, selection, all_years=True))
+        expected = reports.yearly_trend(every, index)
+        assert trend.keys() == expected.keys()
+        for key in expected:
+            assert trend[key] == pytest.approx(expected[key])
 
 
 def test_map_geojson_is_scoped(world: dict[str, Any]) -> None:

@@ -26,7 +26,7 @@ def test_login_page_locks_after_repeated_failures(client, make_user):
 def test_login_page_success_redirects_to_dashboard(client, make_user):
     make_user(role="viewer", username="zhao")
     response = client.post(reverse("login"), {"username": "zhao", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("web:dashboard")
+    assert response.status_code == 302 and response["Location"] == reverse("web:home")
 
 
 @override_settings(LOGIN_MAX_FAILURES=2)

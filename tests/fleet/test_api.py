@@ -174,3 +174,19 @@ def test_positions_geojson(api_client_for, fleet, manager_a, manager_b) -> None:
     assert {"color", "title", "popup", "url", "url_label"} <= set(props)
     assert props["url"] == f"/fleet/machines/{props['id']}/"
     assert api_client_for(manager_b).get(f"{API}/positions.geojson").json()["features"] == []
+    # Bounded by a view (the same FilterSet as the list page): around one machine, far away.
+    lon, lat = feature["geometry"]["coordinates"][:2]
+    box = f"{lon - 0.0001},{lat - 0.0001},{lon + 0.0001},{lat + 0.0001}"
+    near = api_client_for(manager_a).get(f"{API}/positions.geojson", {"bbox": box}).json()
+    assert feature["properties"]["id"] in {f["properties"]["id"] for f in near["features"]}
+    far = api_client_for(manager_a).get(f"{API}/positions.geojson", {"bbox": "0,0,1,1"}).json()
+    assert far["features"] == []
+    # The map page's layer too, with the routes simplified to the zoom.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(manager_a)
+    layer = client.get("/fleet/map/data.geojson", {"bbox": "0,0,1,1", "zoom": 8}).json()
+    assert layer["features"] == []
+    whole = client.get("/fleet/map/data.geojson", {"bbox": "-180,-90,180,90", "zoom": 8}).json()
+    assert len([f for f in whole["features"] if f["geometry"]["type"] == "Point"]) == 2

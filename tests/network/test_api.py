@@ -123,6 +123,25 @@ def test_geojson_lists_honour_scope_and_filters(
     assert api_client_for(east_viewer).get(f"{BASE}/routes/G109/?format=geojson").status_code == 404
 
 
+def test_section_geojson_bounded_by_the_view(api_client_for: Any, admin_user: Any) -> None:
+    from zhiyang.network.models import Route
+
+    admin = api_client_for(admin_user)
+    every = admin.get(f"{BASE}/sections/geojson/").json()["features"]
+    g109 = Route.objects.get(code="G109")
+    box = f"{g109.min_lon},{g109.min_lat},{g109.max_lon},{g109.max_lat}"
+    near = admin.get(f"{BASE}/sections/geojson/", {"bbox": box}).json()["features"]
+    assert "G109" in {f["properties"]["route"] for f in near} and len(near) <= len(every)
+    assert admin.get(f"{BASE}/sections/geojson/", {"bbox": "0,0,1,1"}).json()["features"] == []
+    # Zoomed out: the same sections, lines no longer than in full.
+    far = admin.get(f"{BASE}/sections/geojson/", {"zoom": 5}).json()["features"]
+    assert [f["properties"]["id"] for f in far] == [f["properties"]["id"] for f in every]
+    for simple, full in zip(far, every, strict=True):
+        if full["geometry"]:
+            coords = simple["geometry"]["coordinates"]
+            assert 2 <= len(coords) <= len(full["geometry"]["coordinates"])
+
+
 def test_locate_and_chainage(api_client_for: Any, east_viewer: Any, two_districts: Any) -> None:
     client = api_client_for(east_viewer)
     s203 = two_districts["s1"]

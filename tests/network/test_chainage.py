@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -52,10 +54,18 @@ def test_parse_rejects_with_clear_message(text: str) -> None:
         assert text in message  # and repeats what was wrong
 
 
-@pytest.mark.parametrize("metres", [-1, float("nan"), float("inf")])
-def test_format_rejects_impossible_values(metres: float) -> None:
-    with pytest.raises(ChainageError):
-        format_chainage(metres)
+@pytest.mark.parametrize(
+    ("metres", "text"),
+    [(-12.0, "-K0+012"), (float("nan"), "–"), (float("inf"), "–"), (None, "–"), ("x", "–")],
+)
+def test_format_never_raises(metres: Any, text: str) -> None:
+    """issue 22: a work zone's GeoJSON gave 500 on a chainage format_chainage refused."""
+    assert format_chainage(metres) == text
+
+
+@given(st.floats() | st.integers() | st.none())
+def test_format_renders_any_value(metres: Any) -> None:
+    assert isinstance(format_chainage(metres), str)
 
 
 @given(

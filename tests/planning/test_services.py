@@ -91,6 +91,9 @@ def test_run_gives_feasible_plans_and_more_budget_never_less_benefit(scenario):
     for low, high in pairwise(benefits):
         assert high >= low * (1 - 0.006)  # within the MILP gap
     assert runs[-1].trajectory["mean_pqi"][-1] > runs[0].trajectory["mean_pqi"][-1]
+    # MQI is reported beside the PQI benefit (no SCI/BCI/TCI on these units: no MQI).
+    assert runs[0].trajectory["mqi"]["rated_units"] == 0
+    assert len(runs[0].trajectory["mqi"]["mean_mqi"]) == len(runs[0].trajectory["years"])
     # The per-unit prediction agrees with the network trajectory and with the plan: the
     # length-weighted mean of the units is the chart's mean PQI; units without a plan item
     # follow the no-treatment curve, treated units rise in their treatment year.

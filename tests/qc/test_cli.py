@@ -72,10 +72,9 @@ def test_compaction_json_and_heatmap(tmp_path):
     assert data["cells_covered"] == 160
     assert data["pass_histogram"] == {"1": 0, "2": 0, "3": 160}
     assert data["pct_area_at_target"] == 100.0
-    # A pass's temperature is that of the segment's first sample: the turn-round sample belongs
-    # to the previous pass, so the 4 cells of the turn-round column carry it (150 instead of
-    # 140 at pass 2, 140 instead of 130 at pass 3): 140 + 4 * 10 / 160 = 140.25.
-    assert data["temperature_by_pass_c"] == {"1": 150.0, "2": 140.25, "3": 130.25}
+    # A pass's temperature at a cell is that of the track vertex the drum reached while
+    # sweeping it: each pass carries its own temperature, the turn-round cells included.
+    assert data["temperature_by_pass_c"] == {"1": 150.0, "2": 140.0, "3": 130.0}
     assert data["vibration_on_pct"] == 100.0 and data["icmv"]["pct_above_target"] == 100.0
     assert png.read_bytes().startswith(PNG)
 

@@ -247,3 +247,16 @@ def test_hazard_filters_and_list_scope(safety_world: dict[str, Any], api_client_
     ]
     assert len(worker.get(url).json()["results"]) == 2
     assert api_client_for(w["outsider"]).get(url).json()["results"] == []
+
+
+def test_every_accepted_work_zone_renders_its_geojson(
+    safety_world: dict[str, Any], api_client_for: Any
+) -> None:
+    """issue 22: a PUT answered 200 and the zone's GeoJSON then gave 500 (format_chainage).
+    Near K0 the layout's taper starts before the route; far values are refused."""
+    client = api_client_for(safety_world["officer"])
+    url = f"/api/v1/safety/workzones/{safety_world['zone'].pk}/"
+    for start, end, ok in ((0.0, 50.0, True), (9_950.0, 10_000.0, True), (1e40, 2e40, False)):
+        response = client.patch(url, {"work_start_m": start, "work_end_m": end}, format="json")
+        assert (response.status_code == 200) is ok, response.content
+        assert client.get(f"{url}geojson/").status_code == 200

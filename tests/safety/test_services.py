@@ -115,8 +115,11 @@ def test_full_loop_with_reject(safety_world: dict[str, Any]) -> None:
             actor=w["outsider"], hazard=hazard, assignee=w["worker"], deadline=deadline
         )
     # Cannot rectify before being assigned.
-    with pytest.raises(ValidationError):
+    # Not yet assigned to them: the role is refused before the state (issue 22's order).
+    with pytest.raises(PermissionDenied):
         services.rectify_hazard(actor=w["worker"], hazard=hazard, note="done")
+    with pytest.raises(ValidationError):
+        services.rectify_hazard(actor=w["officer"], hazard=hazard, note="done")
     hazard = services.assign_hazard(
         actor=w["officer"], hazard=hazard, assignee=w["worker"], deadline=deadline
     )

@@ -3,12 +3,14 @@ one active row per standard and organisation, and overrides_for's merge order.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from zhiyang.analytics import rating
 from zhiyang.core.models import AuditLog
-from zhiyang.standards import services
+from zhiyang.standards import registry, services
 from zhiyang.standards.models import ParameterOverride
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +262,17 @@ def test_a_broken_row_elsewhere_does_not_block_fixing_or_deactivating(admins):
             reason="r",
             active=False,
         )
+
+
+def test_override_nested_500_deep_is_refused_before_any_merge(admins: Any) -> None:
+    """issue 22: copy.deepcopy in merge_overrides used to hit the recursion limit."""
+    deep: Any = 1.0
+    for _level in range(500):
+        deep = {"x": deep}
+    with pytest.raises(ValidationError) as excinfo:
+        services.create_override(
+            actor=admins["admin_all"], standard=CODE, organisation=None, overrides=deep, reason="r"
+        )
+    assert "overrides" in excinfo.value.message_dict
+    with pytest.raises(registry.OverrideError):
+        registry.merge_overrides({}, deep)

@@ -106,3 +106,35 @@ def test_setup_page(site, make_user, client) -> None:
         str(site["roller"].pk): "initial"
     }
     assert b"160" in client.get(url).content
+
+
+def test_alarm_page_and_api_share_one_filterset(alarm, make_user, site, client) -> None:
+    """The page lists open alarms unless asked; the API lists all unless asked; both take
+    the same ``status`` values (``open``, ``all`` or a state)."""
+    from rest_framework.test import APIClient
+
+    engineer = make_user(role=Role.ENGINEER, organisation=site["a"])
+    resolve_alarm(actor=engineer, alarm=alarm)
+    client.force_login(engineer)
+    assert b"alarm-row" not in client.get("/telemetry/alarms/").content
+    assert b"alarm-row" in client.get("/telemetry/alarms/?status=all").content
+    assert b"alarm-row" in client.get("/telemetry/alarms/?status=resolved").content
+    api = APIClient()
+    api.force_authenticate(engineer)
+
+    def listed(query: str) -> int:
+        return len(api.get(f"/api/v1/telemetry/alarms/{query}").json()["results"])
+
+    assert listed("") == 1 and listed("?status=all") == 1 and listed("?status=open") == 0
+    assert api.get("/api/v1/telemetry/alarms/?status=nonsense").status_code == 400
+
+
+def test_alarm_page_buttons_only_for_who_may_and_excel_export(alarm, make_user, site, client):
+    client.force_login(make_user(role=Role.MANAGER, organisation=site["a"]))  # view, not change
+    page = client.get("/telemetry/alarms/")
+    assert b"alarm-row" in page.content and b"/acknowledge/" not in page.content
+    client.force_login(make_user(role=Role.ENGINEER, organisation=site["a"]))
+    page = client.get("/telemetry/alarms/")
+    assert b"/acknowledge/" in page.content and b"csrfmiddlewaretoken" in page.content
+    export = client.get("/telemetry/alarms/?export=xlsx")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -202,3 +202,113 @@ def test_subscriber_ingests_and_acknowledges(
     assert subscriber.acked == 302
     assert Lake(tmp_path / "lake").count("roller", dedup=False) == 300
     assert DeadLetter.objects.get().code == "bad_json"
+
+
+def _run_member(ingestor: Any, config: MqttSettings) -> tuple[Subscriber, threading.Thread]:
+    subscriber = Subscriber(ingestor, config)
+    thread = threading.Thread(target=subscriber.run, daemon=True)
+    thread.start()
+    assert subscriber.connected.wait(5)
+    return subscriber, thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_shared_subscription_members_split_the_load_without_loss_or_duplicates(
+    tmp_path: Path, device_factory: Any, mosquitto_factory: Any
+) -> None:
+    """Two subscribers in one MQTT 5 shared group (as ``--processes 2`` runs them), each with
+    its own lake writer on the same lake: every reading arrives once, both take a share."""
+    device_factory(code="DEV-SH")
+    broker = mosquitto_factory(
+        passwords={INGEST_USER: INGEST_PASSWORD, "DEV-SH": "p1"}, acl=default_acl(["DEV-SH"])
+    )
+    members = []
+    for n in range(2):
+        lake = Lake(tmp_path / "lake").open()
+        ingestor = Ingestor(lake, on_accepted=None)
+        config = MqttSettings(
+            host=broker.host,
+            port=broker.port,
+            username=INGEST_USER,
+            password=INGEST_PASSWORD,
+            client_id=f"test-shared-{n}",
+            shared_group="zhiyang",
+        )
+        assert config.topic_filter == "$share/zhiyang/zhiyang/v1/+/readings"
+        members.append((lake, ingestor, *_run_member(ingestor, config)))
+    time.sleep(0.3)
+    pub, _ = connect(broker, "DEV-SH", "p1")
+    total = 1000
+    infos = [
+        pub.publish(topic_for("DEV-SH"), json.dumps(roller_reading("DEV-SH", i)), qos=1)
+        for i in range(total)
+    ]
+    for info in infos:
+        info.wait_for_publish(5)
+    deadline = time.monotonic() + 20
+    while sum(m[2].acked for m in members) < total and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for lake, ingestor, subscriber, thread in members:
+        subscriber.stop()
+        thread.join(10)
+        ingestor.close()
+        lake.close()
+    pub.disconnect()
+    pub.loop_stop()
+    shares = [m[2].acked for m in members]
+    assert sum(shares) == total, shares
+    assert all(share > 0 for share in shares), shares  # the broker spread the messages
+    reader = Lake(tmp_path / "lake")
+    assert reader.count("roller", dedup=False) == total  # nothing written twice
+    assert reader.count("roller") == total  # nothing lost
+
+
+@pytest.mark.django_db(transaction=True)
+def test_shared_member_that_dies_unacknowledged_is_redelivered(
+    tmp_path: Path, device_factory: Any, mosquitto_factory: Any
+) -> None:
+    """A member that stops without acknowledging (its durable write failed) leaves its
+    messages to the broker: after it comes back, the lake has each reading exactly once."""
+    device_factory(code="DEV-SF")
+    broker = mosquitto_factory(
+        passwords={INGEST_USER: INGEST_PASSWORD, "DEV-SF": "p1"}, acl=default_acl(["DEV-SF"])
+    )
+    lake = Lake(tmp_path / "lake").open()
+    failing = Ingestor(lake, on_accepted=None)
+
+    def broken(raws: Any) -> Any:
+        raise OSError("disk full")
+
+    failing.ingest = broken  # type: ignore[method-assign]
+    config = MqttSettings(
+        host=broker.host,
+        port=broker.port,
+        username=INGEST_USER,
+        password=INGEST_PASSWORD,
+        client_id="test-shared-fail",
+        shared_group="zhiyang",
+    )
+    subscriber, thread = _run_member(failing, config)
+    time.sleep(0.3)
+    pub, _ = connect(broker, "DEV-SF", "p1")
+    total = 200
+    for info in [
+        pub.publish(topic_for("DEV-SF"), json.dumps(roller_reading("DEV-SF", i)), qos=1)
+        for i in range(total)
+    ]:
+        info.wait_for_publish(5)
+    thread.join(10)
+    assert subscriber.failed and subscriber.acked == 0
+    # The same member (same client id, session kept by the broker) comes back healthy.
+    ingestor = Ingestor(lake, on_accepted=None)
+    subscriber, thread = _run_member(ingestor, config)
+    deadline = time.monotonic() + 20
+    while subscriber.acked < total and time.monotonic() < deadline:
+        time.sleep(0.05)
+    subscriber.stop()
+    thread.join(10)
+    ingestor.close()
+    lake.close()
+    pub.disconnect()
+    pub.loop_stop()
+    assert Lake(tmp_path / "lake").count("roller") == total

@@ -70,4 +70,5 @@ def test_login_succeeds_to_dashboard(client, make_user):
     make_user(role="viewer", username="bo")
     response = client.post(reverse("login"), {"username": "bo", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("web:dashboard")
+    assert response["Location"] == reverse("web:home")  # the role's home: a viewer's is
+    assert client.get(reverse("web:home"))["Location"] == reverse("web:dashboard")

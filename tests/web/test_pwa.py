@@ -44,7 +44,7 @@ def test_public_pieces_need_no_login_and_hold_no_data() -> None:
     assert manifest["Content-Type"] == "application/manifest+json"
     data = _body(manifest)
     assert data["scope"] == "/" and data["display"] == "standalone"
-    assert data["start_url"] == reverse("web:dashboard")
+    assert data["start_url"] == reverse("web:home")  # the role's home page
     sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in data["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
     zh = _body(_client(lang="zh-hans").get("/manifest.webmanifest"))

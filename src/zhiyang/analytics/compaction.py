@@ -1,36 +1,36 @@
 """Intelligent compaction (IC) pass counts and QC summaries, after AASHTO PP 81 and the FHWA
-Veta conventions.
+Veta conventions, made to hold on real GNSS tracks (RTK noise of 1–3 cm, stops, turnarounds).
 
-A roller's GNSS track is a sequence of samples (time, easting, northing, drum width). Between two
-consecutive samples ``p_i`` and ``p_(i+1)`` of one machine the drum sweeps a **rectangle**: from
-``p_i`` to ``p_(i+1)`` along the segment, of the drum width, centred on the segment and
-perpendicular to travel (AASHTO PP 81's footprint; Veta's "footprint-perpendicular"). The mat is
-divided into square cells (default 0.5 m); a cell is covered by a segment when its **centre**
-lies in the swept rectangle.
+The model (docs/qc.md has the measured accuracy; parameters in
+``analytics/standards/compaction_qc.toml``, :func:`load_parameters`):
 
-Boundary convention (half-open, frame independent): a centre lying exactly on a rectangle edge
-belongs to the rectangle when the point moved by an infinitesimal ``(eps, eps**2)`` (east, then
-north) falls inside it. Two rectangles sharing an edge (side-by-side strips, or consecutive
-segments of one track) therefore never both claim a centre on that edge, whichever way the
-rollers travel; a centre on the outer boundary of all footprints is claimed when the footprint
-lies to its east (or north, for an east-west edge).
+1. **Stationary filter.** Per machine, samples sorted by time are grouped into *clusters*: a
+   sample within ``noise_radius_m`` of the current cluster's mean position (or slower than
+   ``min_speed_m_s`` where a speed is given) joins it; the first sample outside starts a new
+   cluster. Each cluster is one track *vertex* at its mean position. A roller standing for
+   minutes is one vertex (its jitter draws nothing and cannot reverse it); a moving roller
+   gives a vertex every ``noise_radius_m`` or every sample, whichever is longer. Samples more
+   than ``max_gap_s`` apart in time or ``max_step_m`` in space are not joined (no footprint
+   across the gap, a new pass after it).
+2. **Passes.** A pass (PP 81: one traversal of the drum over a cell) ends at a *reversal*:
+   the machine travelled more than ``reversal_hysteresis_m`` back from the furthest point it
+   had reached along its direction of travel (estimated over the last ``heading_window_m``);
+   the pass ends, and the next begins, at that furthest vertex. Where the messages carry a
+   direction field (+1 forward, -1 reverse, 0 stopped/unknown) a change between forward and
+   reverse also ends the pass.
+3. **Drum lines.** At each vertex the drum is a line of the drum width, perpendicular to the
+   heading: the message's heading where given (degrees clockwise from north), else the
+   direction of the track's least-squares line over ``line_window_m`` of travel within the
+   pass; its centre is the vertex projected onto that line (RTK noise across the track is
+   averaged out, the along-track position and the turnaround points stay as measured).
+4. **Sweep.** Between consecutive drum lines of a pass the drum sweeps the quadrilateral
+   they span (no gaps between consecutive footprints, whatever the noise of the heading); a
+   cell (default 0.5 m) is covered when its centre is inside (even-odd rule, half-open
+   edges). A cell covered by several quadrilaterals of one pass counts once (a stamp per
+   cell holds the last pass that covered it), so shared edges are never counted twice. The
+   pass count of a cell is the number of passes, over all machines, that covered it.
 
-A **pass** is one traversal: a maximal run of consecutive samples of one machine moving in one
-direction. A new traversal starts when
-
-* the displacement reverses (dot product of consecutive non-zero displacements ``< 0``), or the
-  optional direction field (``+1`` forward, ``-1`` reverse, ``0`` unknown/stopped) changes
-  between forward and reverse;
-* the time between samples exceeds ``max_gap_s`` (default 5 s) or the step exceeds
-  ``max_step_m`` (default 5 m): no footprint is drawn across the gap.
-
-Stationary samples (zero displacement) draw nothing and do not change the direction. A cell
-covered by several segments of one traversal counts once (a stamp array holds the last traversal
-that covered each cell). The pass count of a cell is the number of traversals, over all
-machines, that covered it.
-
-Duplicate times within a machine: the first sample (in input order) is kept, the others are
-dropped (a logger replaying a record, as Veta does when it deduplicates).
+Duplicate times within a machine: the first sample (in input order) is kept.
 
 Grids are aligned to multiples of the cell size (``origin = floor(min / cell) * cell``), and
 every pass is kept as an *event* (global cell index, time, temperature, ICMV), so grids from
@@ -41,29 +41,87 @@ and last pass of a cell are chosen by time.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
-import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from zhiyang.analytics import parameters
+from zhiyang.analytics.compaction_kernel import _passes, _sweep, _vertices
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
-DEFAULT_CELL_M = 0.5
-DEFAULT_MAX_GAP_S = 5.0
-DEFAULT_MAX_STEP_M = 5.0
+STANDARD_FILE = "compaction_qc.toml"
+
+
+@dataclass(frozen=True)
+class CompactionParams:
+    """The pass-counting parameters (see the module docstring and the standards file)."""
+
+    cell_size_m: float
+    target_passes: int
+    max_gap_s: float
+    max_step_m: float
+    noise_radius_m: float
+    min_speed_m_s: float
+    heading_window_m: float
+    line_window_m: float
+    reversal_hysteresis_m: float
+
+    def with_(self, **changes: Any) -> CompactionParams:
+        """A copy with ``changes`` (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def load_parameters(overrides: Mapping[str, Any] | None = None) -> CompactionParams:
+    """The packaged parameters (``[grid]`` and ``[pass_counting]``) with an organisation's
+    ``overrides`` (tables of the same shape) merged."""
+    data = parameters.load(STANDARD_FILE)
+    if overrides:
+        parameters.merge_tables(data, overrides)
+    values = {**data["grid"], **data["pass_counting"]}
+    kwargs = {f.name: values[f.name] for f in fields(CompactionParams)}
+    kwargs["target_passes"] = int(kwargs["target_passes"])
+    params = CompactionParams(**{k: v for k, v in kwargs.items()})
+    _check(params)
+    return params
+
+
+def _check(p: CompactionParams) -> None:
+    for name in (
+        "cell_size_m",
+        "max_gap_s",
+        "max_step_m",
+        "noise_radius_m",
+        "heading_window_m",
+        "line_window_m",
+        "reversal_hysteresis_m",
+    ):
+        value = getattr(p, name)
+        if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+            raise ValueError(f"{name} must be a positive number")
+    if not (math.isfinite(p.min_speed_m_s) and p.min_speed_m_s >= 0):
+        raise ValueError("min_speed_m_s must not be negative")
+    if p.target_passes < 1:
+        raise ValueError("target_passes must be at least 1")
+
+
+DEFAULTS = load_parameters()
+DEFAULT_CELL_M = DEFAULTS.cell_size_m
+DEFAULT_MAX_GAP_S = DEFAULTS.max_gap_s
+DEFAULT_MAX_STEP_M = DEFAULTS.max_step_m
 
 
 @dataclass(frozen=True)
 class PassEvents:
-    """One row per (cell, traversal): the raw material of a :class:`PassGrid`.
+    """One row per (cell, pass): the raw material of a :class:`PassGrid`.
 
     ``ix``/``iy`` are global cell indices (cell centre at ``((ix + 0.5) c, (iy + 0.5) c)``);
-    ``time_s``, ``temp_c`` are those of the first sample of the traversal that covered the cell;
-    ``icmv`` is the mean ICMV over the traversal's segments covering the cell (NaN if none).
+    ``time_s``, ``temp_c`` are those of the track vertex where the pass first covered the cell;
+    ``icmv`` is the mean ICMV over the pass's vertices covering the cell (NaN if none).
     """
 
     ix: I64
@@ -107,175 +165,6 @@ class PassGrid:
 
 
 # --------------------------------------------------------------------------------------------
-# Kernel
-
-
-@numba.njit(cache=True, inline="always")
-def _inside(u: float, lo: float, hi: float, du: float) -> bool:
-    """``lo <= u <= hi`` with the perturbation tie-break: ``du`` is the sign of the
-    infinitesimal shift's component along this axis."""
-    if u > lo and u < hi:
-        return True
-    if u == lo:
-        return du > 0.0
-    if u == hi:
-        return du < 0.0
-    return False
-
-
-@numba.njit(cache=True)
-def _tie_sign(ax: float, ay: float) -> float:
-    # Sign of (eps, eps**2) . (ax, ay) for eps -> 0+.
-    if ax > 0.0:
-        return 1.0
-    if ax < 0.0:
-        return -1.0
-    if ay > 0.0:
-        return 1.0
-    if ay < 0.0:
-        return -1.0
-    return 0.0
-
-
-@numba.njit(cache=True)
-def _kernel(
-    machine: I64,
-    t: F64,
-    e: F64,
-    n: F64,
-    w: F64,
-    direction: NDArray[np.int8],
-    temp: F64,
-    icmv: F64,
-    ix0: int,
-    iy0: int,
-    nx: int,
-    ny: int,
-    cell: float,
-    max_gap_s: float,
-    max_step_m: float,
-) -> tuple[I64, I64, F64, F64, F64, int]:
-    size = t.size
-    cap = max(1024, 4 * size)
-    ev_ix = np.empty(cap, np.int64)
-    ev_iy = np.empty(cap, np.int64)
-    ev_t = np.empty(cap, np.float64)
-    ev_temp = np.empty(cap, np.float64)
-    ev_isum = np.empty(cap, np.float64)
-    ev_in = np.empty(cap, np.int64)
-    stamp = np.full(nx * ny, -1, np.int64)
-    evidx = np.empty(nx * ny, np.int64)
-    m = 0
-    tid = -1
-    new_traversal = True
-    last_dx = 0.0
-    last_dy = 0.0
-    last_dir = 0
-    for i in range(size - 1):
-        if machine[i + 1] != machine[i]:
-            new_traversal = True
-            last_dir = 0
-            continue
-        dx = e[i + 1] - e[i]
-        dy = n[i + 1] - n[i]
-        length = math.sqrt(dx * dx + dy * dy)
-        if t[i + 1] - t[i] > max_gap_s or length > max_step_m:
-            new_traversal = True
-            last_dir = 0
-            continue
-        if length == 0.0:
-            continue
-        d = direction[i + 1] if direction[i + 1] != 0 else direction[i]
-        if not new_traversal and (
-            dx * last_dx + dy * last_dy < 0.0 or (d != 0 and last_dir != 0 and d != last_dir)
-        ):
-            new_traversal = True
-        if new_traversal:
-            tid += 1
-            new_traversal = False
-        last_dx = dx
-        last_dy = dy
-        if d != 0:
-            last_dir = d
-        # Rectangle frame: unit direction (ux, uy), left normal (vx, vy).
-        ux = dx / length
-        uy = dy / length
-        vx = -uy
-        vy = ux
-        half = 0.5 * w[i]
-        su = _tie_sign(ux, uy)
-        sv = _tie_sign(vx, vy)
-        # Corners -> bounding box in cell indices.
-        cx0 = e[i] + vx * half
-        cx1 = e[i] - vx * half
-        cx2 = e[i + 1] + vx * half
-        cx3 = e[i + 1] - vx * half
-        cy0 = n[i] + vy * half
-        cy1 = n[i] - vy * half
-        cy2 = n[i + 1] + vy * half
-        cy3 = n[i + 1] - vy * half
-        xmin = min(min(cx0, cx1), min(cx2, cx3))
-        xmax = max(max(cx0, cx1), max(cx2, cx3))
-        ymin = min(min(cy0, cy1), min(cy2, cy3))
-        ymax = max(max(cy0, cy1), max(cy2, cy3))
-        jx0 = max(int(math.floor(xmin / cell - 0.5)), ix0)  # noqa: RUF046
-        jx1 = min(int(math.ceil(xmax / cell - 0.5)), ix0 + nx - 1)  # noqa: RUF046
-        jy0 = max(int(math.floor(ymin / cell - 0.5)), iy0)  # noqa: RUF046
-        jy1 = min(int(math.ceil(ymax / cell - 0.5)), iy0 + ny - 1)  # noqa: RUF046
-        for gy in range(jy0, jy1 + 1):
-            py = (gy + 0.5) * cell - n[i]
-            for gx in range(jx0, jx1 + 1):
-                px = (gx + 0.5) * cell - e[i]
-                uu = px * ux + py * uy
-                if not _inside(uu, 0.0, length, su):
-                    continue
-                vv = px * vx + py * vy
-                if not _inside(vv, -half, half, sv):
-                    continue
-                k = (gy - iy0) * nx + (gx - ix0)
-                if stamp[k] != tid:
-                    stamp[k] = tid
-                    if m == cap:
-                        cap *= 2
-                        ev_ix = _grow_i(ev_ix, cap)
-                        ev_iy = _grow_i(ev_iy, cap)
-                        ev_t = _grow_f(ev_t, cap)
-                        ev_temp = _grow_f(ev_temp, cap)
-                        ev_isum = _grow_f(ev_isum, cap)
-                        ev_in = _grow_i(ev_in, cap)
-                    ev_ix[m] = gx
-                    ev_iy[m] = gy
-                    ev_t[m] = t[i]
-                    ev_temp[m] = temp[i]
-                    ev_isum[m] = 0.0
-                    ev_in[m] = 0
-                    evidx[k] = m
-                    m += 1
-                j = evidx[k]
-                if not math.isnan(icmv[i]):
-                    ev_isum[j] += icmv[i]
-                    ev_in[j] += 1
-    ev_icmv = np.empty(m, np.float64)
-    for j in range(m):
-        ev_icmv[j] = ev_isum[j] / ev_in[j] if ev_in[j] > 0 else np.nan
-    return ev_ix[:m], ev_iy[:m], ev_t[:m], ev_temp[:m], ev_icmv, tid + 1
-
-
-@numba.njit(cache=True)
-def _grow_i(a: I64, cap: int) -> I64:
-    out = np.empty(cap, np.int64)
-    out[: a.size] = a
-    return out
-
-
-@numba.njit(cache=True)
-def _grow_f(a: F64, cap: int) -> F64:
-    out = np.empty(cap, np.float64)
-    out[: a.size] = a
-    return out
-
-
-# --------------------------------------------------------------------------------------------
 # Public API
 
 
@@ -288,14 +177,28 @@ def _as_f64(name: str, values: ArrayLike, size: int | None = None) -> F64:
     return arr
 
 
+def _optional(name: str, values: ArrayLike | None, size: int) -> F64:
+    if values is None:
+        return np.full(size, np.nan)
+    return _as_f64(name, values, size)
+
+
 def machine_codes(machine_ids: ArrayLike) -> I64:
     """Integer codes (order of first appearance) for any machine identifiers."""
     ids = np.asarray(machine_ids)
     if ids.dtype.kind in "iu":
         return np.ascontiguousarray(ids, dtype=np.int64)
-    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    ids = ids.ravel()
+    if ids.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    # Machines come in runs: code the run heads only (np.unique on every string is slow).
+    change = np.empty(ids.size, dtype=bool)
+    change[0] = True
+    change[1:] = ids[1:] != ids[:-1]
+    heads = ids[change]
+    _, first, inverse = np.unique(heads, return_index=True, return_inverse=True)
     rank = np.argsort(np.argsort(first))
-    return np.ascontiguousarray(rank[inverse.ravel()], dtype=np.int64)
+    return np.ascontiguousarray(rank[inverse.ravel()][np.cumsum(change) - 1], dtype=np.int64)
 
 
 def pass_events(
@@ -305,17 +208,25 @@ def pass_events(
     northing_m: ArrayLike,
     drum_width_m: ArrayLike,
     *,
-    cell_size_m: float = DEFAULT_CELL_M,
+    cell_size_m: float | None = None,
     direction: ArrayLike | None = None,
+    heading_deg: ArrayLike | None = None,
+    speed_m_s: ArrayLike | None = None,
     surface_temp_c: ArrayLike | None = None,
     icmv: ArrayLike | None = None,
-    max_gap_s: float = DEFAULT_MAX_GAP_S,
-    max_step_m: float = DEFAULT_MAX_STEP_M,
+    max_gap_s: float | None = None,
+    max_step_m: float | None = None,
+    params: CompactionParams | None = None,
 ) -> tuple[PassEvents, int]:
-    """Every (cell, traversal) pair of the tracks (AASHTO PP 81 pass definition, see the module
-    docstring), and the number of traversals. Samples need not be sorted."""
-    if not cell_size_m > 0 or not math.isfinite(cell_size_m):
+    """Every (cell, pass) pair of the tracks (see the module docstring), and the number of
+    passes. Samples need not be sorted. ``params`` defaults to the packaged standards data;
+    ``cell_size_m``, ``max_gap_s``, ``max_step_m`` override it."""
+    p = (params or DEFAULTS).with_(
+        cell_size_m=cell_size_m, max_gap_s=max_gap_s, max_step_m=max_step_m
+    )
+    if not p.cell_size_m > 0 or not math.isfinite(p.cell_size_m):
         raise ValueError("cell_size_m must be a positive number")
+    _check(p)
     t = _as_f64("time_s", time_s)
     size = t.size
     e = _as_f64("easting_m", easting_m, size)
@@ -329,50 +240,103 @@ def pass_events(
             raise ValueError(f"{name} contains NaN or infinite values")
     if np.any(w < 0):
         raise ValueError("drum_width_m must not be negative")
-    temp = (
-        np.full(size, np.nan) if surface_temp_c is None else _as_f64("temp", surface_temp_c, size)
-    )
-    ic = np.full(size, np.nan) if icmv is None else _as_f64("icmv", icmv, size)
+    temp = _optional("surface_temp_c", surface_temp_c, size)
+    ic = _optional("icmv", icmv, size)
+    head = _optional("heading_deg", heading_deg, size)
+    spd = _optional("speed_m_s", speed_m_s, size)
     if direction is None:
         dirs = np.zeros(size, dtype=np.int8)
     else:
-        dirs = np.sign(np.asarray(direction, dtype=np.float64)).astype(np.int8)
-        if dirs.size != size:
-            raise ValueError(f"direction has {dirs.size} values, expected {size}")
+        raw = np.asarray(direction, dtype=np.float64)
+        if raw.size != size:
+            raise ValueError(f"direction has {raw.size} values, expected {size}")
+        dirs = np.sign(np.nan_to_num(raw)).astype(np.int8)
     if size == 0:
         return PassEvents.empty(), 0
-    # Sort by machine then time (stable: the first of duplicate times stays first), drop dups.
-    order = np.lexsort((t, codes))
-    codes, t, e, n, w = codes[order], t[order], e[order], n[order], w[order]
-    temp, ic, dirs = temp[order], ic[order], dirs[order]
-    keep = np.ones(size, dtype=bool)
-    keep[1:] = (codes[1:] != codes[:-1]) | (t[1:] != t[:-1])
-    if not keep.all():
-        codes, t, e, n, w = codes[keep], t[keep], e[keep], n[keep], w[keep]
-        temp, ic, dirs = temp[keep], ic[keep], dirs[keep]
+    cols: list[Any] = [codes, t, e, n, w, spd, head, dirs, temp, ic]
+    # Sort by machine then time (stable: the first of duplicate times stays first), drop dups;
+    # tracks already in that order (the usual case) are used as they are.
+    same = codes[1:] == codes[:-1]
+    ordered = bool(np.all((codes[1:] > codes[:-1]) | (same & (t[1:] > t[:-1]))))
+    if not ordered:
+        order = np.lexsort((t, codes))
+        keep = np.ones(size, dtype=bool)
+        cs, ts = codes[order], t[order]
+        keep[1:] = (cs[1:] != cs[:-1]) | (ts[1:] != ts[:-1])
+        order = order[keep]
+        cols = [a[order] for a in cols]
+    run, ve, vn, vt, vw, vh, vtemp, vic, vdin, vdout = _vertices(  # type: ignore[call-arg]
+        *cols,
+        float(p.noise_radius_m),
+        float(p.min_speed_m_s),
+        float(p.max_gap_s),
+        float(p.max_step_m),
+    )
+    seg, path = _passes(
+        run, ve, vn, vdin, vdout, float(p.heading_window_m), float(p.reversal_hysteresis_m)
+    )
+    cell = float(p.cell_size_m)
     half = 0.5 * float(w.max())
-    ix0 = math.floor((float(e.min()) - half) / cell_size_m) - 1
-    iy0 = math.floor((float(n.min()) - half) / cell_size_m) - 1
-    nx = math.floor((float(e.max()) + half) / cell_size_m) + 2 - ix0
-    ny = math.floor((float(n.max()) + half) / cell_size_m) + 2 - iy0
-    ev_ix, ev_iy, ev_t, ev_temp, ev_icmv, traversals = _kernel(
-        codes,
-        t,
-        e,
-        n,
-        w,
-        dirs,
-        temp,
-        ic,
+    ix0 = math.floor((float(ve.min()) - half) / cell) - 1
+    iy0 = math.floor((float(vn.min()) - half) / cell) - 1
+    nx = math.floor((float(ve.max()) + half) / cell) + 2 - ix0
+    ny = math.floor((float(vn.max()) + half) / cell) + 2 - iy0
+    ev_ix, ev_iy, ev_t, ev_temp, ev_icmv = _sweep(
+        seg,
+        path,
+        ve,
+        vn,
+        vt,
+        vw,
+        vh,
+        vtemp,
+        vic,
+        float(p.line_window_m),
         ix0,
         iy0,
         nx,
         ny,
-        float(cell_size_m),
-        float(max_gap_s),
-        float(max_step_m),
+        cell,
     )
-    return PassEvents(ev_ix, ev_iy, ev_t, ev_temp, ev_icmv), int(traversals)
+    passes = int(seg.max()) + 1 if seg.size else 0
+    return PassEvents(ev_ix, ev_iy, ev_t, ev_temp, ev_icmv), passes
+
+
+def pass_grid(
+    machine_ids: ArrayLike,
+    time_s: ArrayLike,
+    easting_m: ArrayLike,
+    northing_m: ArrayLike,
+    drum_width_m: ArrayLike,
+    *,
+    cell_size_m: float | None = None,
+    direction: ArrayLike | None = None,
+    heading_deg: ArrayLike | None = None,
+    speed_m_s: ArrayLike | None = None,
+    surface_temp_c: ArrayLike | None = None,
+    icmv: ArrayLike | None = None,
+    max_gap_s: float | None = None,
+    max_step_m: float | None = None,
+    params: CompactionParams | None = None,
+) -> PassGrid:
+    """Pass-count grid of roller tracks (AASHTO PP 81): see the module docstring."""
+    p = (params or DEFAULTS).with_(
+        cell_size_m=cell_size_m, max_gap_s=max_gap_s, max_step_m=max_step_m
+    )
+    events, _ = pass_events(
+        machine_ids,
+        time_s,
+        easting_m,
+        northing_m,
+        drum_width_m,
+        direction=direction,
+        heading_deg=heading_deg,
+        speed_m_s=speed_m_s,
+        surface_temp_c=surface_temp_c,
+        icmv=icmv,
+        params=p,
+    )
+    return grid_from_events(events, p.cell_size_m)
 
 
 def grid_from_events(events: PassEvents, cell_size_m: float) -> PassGrid:
@@ -420,37 +384,6 @@ def grid_from_events(events: PassEvents, cell_size_m: float) -> PassGrid:
         icmv_last=icmv_last.reshape(ny, nx),
         events=events,
     )
-
-
-def pass_grid(
-    machine_ids: ArrayLike,
-    time_s: ArrayLike,
-    easting_m: ArrayLike,
-    northing_m: ArrayLike,
-    drum_width_m: ArrayLike,
-    *,
-    cell_size_m: float = DEFAULT_CELL_M,
-    direction: ArrayLike | None = None,
-    surface_temp_c: ArrayLike | None = None,
-    icmv: ArrayLike | None = None,
-    max_gap_s: float = DEFAULT_MAX_GAP_S,
-    max_step_m: float = DEFAULT_MAX_STEP_M,
-) -> PassGrid:
-    """Pass-count grid of roller tracks (AASHTO PP 81): see the module docstring."""
-    events, _ = pass_events(
-        machine_ids,
-        time_s,
-        easting_m,
-        northing_m,
-        drum_width_m,
-        cell_size_m=cell_size_m,
-        direction=direction,
-        surface_temp_c=surface_temp_c,
-        icmv=icmv,
-        max_gap_s=max_gap_s,
-        max_step_m=max_step_m,
-    )
-    return grid_from_events(events, cell_size_m)
 
 
 def merge_grids(grids: Sequence[PassGrid]) -> PassGrid:

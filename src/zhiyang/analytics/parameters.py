@@ -57,6 +57,23 @@ def load(filename: str, overrides: Mapping[str, Any] | None = None) -> dict[str,
     return params
 
 
+#: Deeper than any parameter file (and than the API lets a JSON body be).
+MAX_OVERRIDE_DEPTH = 64
+
+
+def _depth(value: Any) -> int:
+    """How deep mappings and lists nest in ``value``, measured without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, Mapping) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def merge(
     base: dict[str, Any],
     overrides: Mapping[str, Any],
@@ -67,7 +84,10 @@ def merge(
     """Deep-merge ``overrides`` into ``base`` in place; returns the dotted paths of the values
     set. A key ``base`` lacks raises ``ParameterError`` unless ``may_add(table_path, key)``;
     a value where a table is expected raises; a list of tables (items with a ``key``) takes a
-    table of item key → override."""
+    table of item key → override. Overrides nested deeper than ``MAX_OVERRIDE_DEPTH`` are
+    refused before anything is copied (``copy.deepcopy`` recurses once per level)."""
+    if not path and _depth(overrides) > MAX_OVERRIDE_DEPTH:
+        raise ParameterError(f"override nested deeper than {MAX_OVERRIDE_DEPTH} levels")
     done: list[str] = []
     for key, value in overrides.items():
         where = f"{path}.{key}" if path else str(key)

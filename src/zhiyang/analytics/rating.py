@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from zhiyang.analytics import parameters
+from zhiyang.analytics import parameters, roadside
 from zhiyang.analytics.parameters import ParameterError, Provenance, provenance
 
 FloatArray = npt.NDArray[np.float64]
@@ -156,6 +156,9 @@ class RatingParameters:
     distress: Mapping[str, tuple[DistressItem, ...]]
     provenance: Mapping[str, Provenance]
     overridden: tuple[str, ...] = field(default=())
+    #: SCI/TCI/BCI from damage quantities and structure classes (None: the edition's file
+    #: has no such tables; ``sci``/``bci``/``tci`` are then only taken as given values).
+    roadside: roadside.RoadsideParameters | None = field(default=None)
 
     def unconfirmed(self) -> list[str]:
         """Tables whose values are defaults still to be checked against the standard."""
@@ -268,6 +271,9 @@ def _parse(raw: Mapping[str, Any], overridden: list[str]) -> RatingParameters:
         if len({i.key for i in items}) != len(items):
             raise ParameterError(f"distress.{pavement}: duplicate keys")
         distress[pavement] = tuple(items)
+    parts = roadside.parse(raw) if "sci" in raw else None
+    if parts is not None:
+        prov.update(parts.provenance)
     return RatingParameters(
         edition=str(raw["edition"]),
         version=str(raw["version"]),
@@ -289,6 +295,7 @@ def _parse(raw: Mapping[str, Any], overridden: list[str]) -> RatingParameters:
         distress=MappingProxyType(distress),
         provenance=MappingProxyType(prov),
         overridden=tuple(overridden),
+        roadside=parts,
     )
 
 
@@ -369,7 +376,8 @@ def check_columns(
             problems.append(InputProblem(None, name, "missing", "required column"))
     if problems:
         return problems
-    known = {"road_class", "pavement", *FLOAT_COLUMNS, *items}
+    parts = roadside.input_columns(params.roadside) if params.roadside else ()
+    known = {"road_class", "pavement", *FLOAT_COLUMNS, *items, *parts}
     for name in columns:
         if name not in known:
             problems.append(InputProblem(None, name, "unknown_column", "unknown column"))
@@ -377,7 +385,7 @@ def check_columns(
     pavement = np.asarray(columns["pavement"], dtype=object)
     n = road_class.shape[0]
     floats: dict[str, FloatArray] = {}
-    for name in known & set(columns) - {"road_class", "pavement"}:
+    for name in known & set(columns) - {"road_class", "pavement", *parts}:
         try:
             floats[name] = np.asarray(columns[name], dtype=np.float64).reshape(-1)
         except (TypeError, ValueError):
@@ -410,6 +418,11 @@ def check_columns(
             problems += _problems_where(
                 wrong, name, "wrong_pavement", f"is a {'/'.join(items[name])} distress"
             )
+    if params.roadside is not None:
+        problems += [
+            InputProblem(row, column, code, message)
+            for row, column, code, message in roadside.check(params.roadside, columns, n)
+        ]
     quantities = [v for k, v in floats.items() if k in items]
     if quantities:
         any_quantity = np.any(np.isfinite(np.vstack(quantities)), axis=0)
@@ -490,11 +503,41 @@ def rate(
         out: dict[str, npt.NDArray[Any]] = {"dr": _dr(col, masks, params)}
         out.update(_indices(col, masks, out["dr"], params))
         out["pqi"] = _pqi(out, masks, params)
-        parts = {"pqi": out["pqi"], **{k: col(k) for k in ("sci", "bci", "tci")}}
+        parts = {"pqi": out["pqi"], **_roadside_parts(columns, col, n, params)}
         mqi = sum(params.mqi_weights[k] * parts[k] for k in MQI_COMPONENTS)
         out["mqi"] = np.asarray(mqi, dtype=np.float64)
+        if params.roadside is not None:
+            worst = {
+                k: columns[f"bci_{k}"] for k in roadside.STRUCTURE_KINDS if f"bci_{k}" in columns
+            }
+            zero = roadside.mqi_zero_mask(params.roadside, worst, n)
+            out["mqi"] = np.where(zero & np.isfinite(out["mqi"]), 0.0, out["mqi"])
+        out.update({k: parts[k] for k in ("sci", "bci", "tci")})
     out["grade_pqi"] = grade(out["pqi"], params)
     out["grade_mqi"] = grade(out["mqi"], params)
+    for k in ("sci", "bci", "tci"):
+        out[f"grade_{k}"] = grade(out[k], params)
+    return out
+
+
+def _roadside_parts(
+    columns: Mapping[str, npt.ArrayLike], col: Column, n: int, params: RatingParameters
+) -> dict[str, FloatArray]:
+    """SCI, BCI, TCI per unit: computed from damage quantities / structure classes where the
+    unit has them, else the value given in the ``sci``/``bci``/``tci`` column, else NaN."""
+    given = {k: col(k) for k in ("sci", "bci", "tci")}
+    if params.roadside is None:
+        return given
+    computed = roadside.rate_parts(params.roadside, columns, n)
+    out = {k: np.where(np.isfinite(computed[k]), computed[k], given[k]) for k in given}
+    # A class column given but blank means "no structure of that kind": BCI is 100 unless a
+    # structure of another kind, or a given ``bci``, says otherwise.
+    classes = [col(c) for c in roadside.class_columns() if c in columns]
+    if classes:
+        any_structure = np.any(np.isfinite(np.vstack(classes)), axis=0)
+        out["bci"] = np.where(
+            any_structure, computed["bci"], np.where(np.isfinite(given["bci"]), given["bci"], 100.0)
+        )
     return out
 
 

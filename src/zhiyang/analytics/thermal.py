@@ -38,17 +38,24 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from zhiyang.analytics import parameters
+
 F64 = NDArray[np.float64]
 
-SUBLOT_M = 45.72  # 150 ft
-EDGE_TRIM_M = 0.6096  # 2 ft
-MODERATE_C = 25.0 * 5.0 / 9.0
-SEVERE_C = 50.0 * 5.0 / 9.0
-STOP_MIN_S = 60.0
-STOP_BEFORE_M = 0.6096
-STOP_AFTER_M = 2.4384
-STOP_TOL_M = 0.01
-GRID_M = 0.3
+#: The PP 80 / Tex-244-F values, from the standards data (``compaction_qc.toml``, tables
+#: ``thermal`` and ``thermal_stops`` with their provenance).
+_DATA = parameters.packaged("compaction_qc.toml")
+SUBLOT_M = float(_DATA["thermal"]["sublot_m"])  # 150 ft
+EDGE_TRIM_M = float(_DATA["thermal"]["edge_trim_m"])  # 2 ft
+PERCENTILE_HIGH = float(_DATA["thermal"]["percentile_high"])
+PERCENTILE_LOW = float(_DATA["thermal"]["percentile_low"])
+MODERATE_C = float(_DATA["thermal"]["moderate_c"])  # 25 F
+SEVERE_C = float(_DATA["thermal"]["severe_c"])  # 50 F
+STOP_MIN_S = float(_DATA["thermal_stops"]["stop_min_s"])
+STOP_BEFORE_M = float(_DATA["thermal_stops"]["stop_before_m"])
+STOP_AFTER_M = float(_DATA["thermal_stops"]["stop_after_m"])
+STOP_TOL_M = float(_DATA["thermal_stops"]["stop_tol_m"])
+GRID_M = float(_DATA["thermal"]["grid_m"])
 CLASSES = ("none", "moderate", "severe")
 
 
@@ -164,7 +171,7 @@ def thermal_profile(
             "points": int(vals.size),
         }
         if vals.size:
-            lo, hi = np.percentile(vals, [1.0, 98.5])
+            lo, hi = np.percentile(vals, [PERCENTILE_LOW, PERCENTILE_HIGH])
             diff = float(hi - lo)
             row["differential_c"] = round(diff, 4)
             row["class"] = classify(diff)

@@ -60,6 +60,7 @@ class DistressSource(models.TextChoices):
     EXCEL = "excel", _("Excel import")
     PHONE = "phone", _("Phone report")
     API = "api", _("API")
+    PATROL = "patrol", _("Road patrol")
 
 
 class ImportKind(models.TextChoices):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhiyang.condition.services import condition_summary
+from zhiyang.condition import reports, summaries
 from zhiyang.core import actors
 from zhiyang.web.tiles import Tile
 
@@ -19,20 +19,23 @@ GOOD_RATE_TARGET = 80.0  # % 优良; a common provincial target for ordinary hig
 def tiles(user: Any) -> list[Tile]:
     if not actors.may(user, "condition.surveyunit", "view"):
         return []
-    summary = condition_summary(user=user)
-    network = summary.get("network")
-    pqi = (network or {}).get("indices", {}).get("pqi") or {}
-    if not pqi or pqi.get("mean") is None:
+    # The network's PQI of the latest approved year: one aggregate query in the database
+    # (not the per-route and per-district summaries the API's condition_summary computes).
+    years = reports.available_years(user)
+    if not years:
         return []
-    year = summary["year"]
+    year = years[0]
+    pqi = summaries.network_summary(user, reports.Selection(year=year, index="pqi"))
+    if pqi.mean is None:
+        return []
     url = reverse("condition:statistics")
-    good = pqi.get("good_rate")
+    good = pqi.good_percent
     return [
         Tile(
             key="pqi",
             label=gettext_lazy("PQI (length-weighted)"),
-            value=f"{pqi['mean']:.1f}",
-            detail=_("%(year)s survey, grade %(grade)s") % {"year": year, "grade": pqi["grade"]},
+            value=f"{pqi.mean:.1f}",
+            detail=_("%(year)s survey, grade %(grade)s") % {"year": year, "grade": pqi.grade},
             url=url,
         ),
         Tile(
@@ -40,7 +43,7 @@ def tiles(user: Any) -> list[Tile]:
             label=gettext_lazy("Share of units graded 优 or 良 (PQI)"),
             value=f"{good:.1f}" if good is not None else "–",
             unit="%",
-            detail=_("次/差: %(poor).1f %%") % {"poor": pqi.get("poor_rate") or 0.0},
+            detail=_("次/差: %(poor).1f %%") % {"poor": pqi.poor_percent or 0.0},
             url=url,
             tone="good" if good is not None and good >= GOOD_RATE_TARGET else "warn",
         ),

@@ -203,7 +203,7 @@ def _phone_reports(users: dict[str, Any]) -> int:
         chainage = route.start_m + fraction * route.length_m
         lon, lat = linref.point_at(route, chainage)
         services.report_distress(
-            user=None,
+            actor=SYSTEM,
             data={
                 "reported_by": users.get(username),
                 "lon": round(lon, 6),
@@ -254,7 +254,7 @@ def load_demo_data(*, context: Any) -> str:
                 )
                 SurveyInterval.objects.bulk_create(_intervals(survey, year_index))
                 Distress.objects.bulk_create(_distress(survey, year_index, engineer))
-                units += services.rate_survey(user=None, survey=survey, audit_row=False)
+                units += services.rate_survey(actor=SYSTEM, survey=survey, audit_row=False)
                 created += 1
         reports = _phone_reports(context.users)
     if not (created or reports):

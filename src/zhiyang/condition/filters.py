@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.condition.choices import (
     DistressSource,
@@ -17,6 +18,7 @@ from zhiyang.condition.choices import (
 from zhiyang.condition.models import Distress, Survey, SurveyInterval, SurveyUnit
 from zhiyang.core.filters import id_filter
 from zhiyang.network.filters import ChainageFilter, districts_in_scope
+from zhiyang.network.mapview import bbox_filter
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -36,7 +38,9 @@ class SurveyFilter(django_filters.FilterSet):
     year = YearFilter(label=_("year"), field_name="survey_date__year")
     status = django_filters.ChoiceFilter(label=_("status"), choices=SurveyStatus.choices)
     direction = django_filters.ChoiceFilter(label=_("direction"), choices=SurveyDirection.choices)
-    method = django_filters.ChoiceFilter(label=_("method"), choices=SurveyMethod.choices)
+    method = django_filters.ChoiceFilter(
+        label=pgettext_lazy("survey", "method"), choices=SurveyMethod.choices
+    )
     lane = django_filters.NumberFilter(label=_("lane"), min_value=1, max_value=99, decimal_places=0)
     district = django_filters.ModelChoiceFilter(
         label=_("district"),
@@ -86,6 +90,7 @@ class SurveyUnitFilter(django_filters.FilterSet):
     grade_mqi = django_filters.ChoiceFilter(label=_("MQI grade"), choices=Grade.choices)
     from_m = ChainageFilter(label=_("from chainage"), field_name="end_m", lookup_expr="gt")
     to_m = ChainageFilter(label=_("to chainage"), field_name="start_m", lookup_expr="lt")
+    bbox = bbox_filter(route="route__")
 
     class Meta:
         model = SurveyUnit
@@ -100,6 +105,7 @@ class SurveyUnitFilter(django_filters.FilterSet):
             "grade_mqi",
             "from_m",
             "to_m",
+            "bbox",
         ]
 
 
@@ -117,6 +123,7 @@ class DistressFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(label=_("source"), choices=DistressSource.choices)
     from_m = ChainageFilter(label=_("from chainage"), field_name="start_m", lookup_expr="gte")
     to_m = ChainageFilter(label=_("to chainage"), field_name="start_m", lookup_expr="lte")
+    bbox = bbox_filter(lon="lon", lat="lat")
 
     class Meta:
         model = Distress
@@ -130,4 +137,5 @@ class DistressFilter(django_filters.FilterSet):
             "source",
             "from_m",
             "to_m",
+            "bbox",
         ]

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.condition.choices import (
     Edition,
@@ -63,7 +64,9 @@ class ConditionImportForm(forms.Form):
         label=_("Direction"), choices=SurveyDirection.choices, required=False
     )
     lane = forms.IntegerField(label=_("Lane"), min_value=1, initial=1, required=False)
-    method = forms.ChoiceField(label=_("Method"), choices=SurveyMethod.choices, required=False)
+    method = forms.ChoiceField(
+        label=pgettext_lazy("survey", "Method"), choices=SurveyMethod.choices, required=False
+    )
     vendor = forms.CharField(label=_("Survey vendor"), required=False, max_length=200)
     edition = forms.ChoiceField(
         label=_("Standard edition"), choices=Edition.choices, required=False

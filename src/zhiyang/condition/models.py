@@ -23,7 +23,7 @@ For the pages (condition-backend's notes): the import page uses ``forms.Conditio
 an inline import raises ``imports.ImportValidationError`` (``.errors``: RowError with row,
 column, message, sheet; ``.message()``); a queued one gives a ``core.Job``: include
 ``core/job_progress.html`` with ``job``. Distress template: ``imports.excel_template()``.
-Summary per route/district/network: ``services.condition_summary(user=...)``.
+Summary per route/district/network: ``services.condition_summary(actor=...)``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.condition.choices import (
     DistressSource,
@@ -47,10 +48,12 @@ from zhiyang.condition.choices import (
     SurveyMethod,
     SurveyStatus,
 )
-from zhiyang.core.access import Scope, network_scope_q
+from zhiyang.core import quantities
+from zhiyang.core.access import scoped_through
 from zhiyang.core.fields import latitude_field, longitude_field
 from zhiyang.core.validators import validate_photo, validate_printable
 from zhiyang.network.choices import Pavement, TechClass
+from zhiyang.network.validators import OnRouteMixin
 
 
 def _index_field(verbose: Any) -> models.FloatField:
@@ -77,7 +80,7 @@ class Survey(models.Model):
         _("survey vendor"), max_length=200, blank=True, validators=[validate_printable]
     )
     method = models.CharField(
-        _("method"),
+        pgettext_lazy("survey", "method"),
         max_length=16,
         choices=SurveyMethod.choices,
         default=SurveyMethod.DETECTION_VEHICLE,
@@ -132,18 +135,7 @@ class Survey(models.Model):
     def is_approved(self) -> bool:
         return self.status == SurveyStatus.APPROVED
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        # Like Route: on one of the organisation's routes, or a route through its districts.
-        return Q(route_id__in=scope.route_ids) | Q(
-            route__sections__district_id__in=scope.district_ids
-        )
-
-
-def _survey_scope_q(scope: Scope) -> Q:
-    return Q(survey__route_id__in=scope.route_ids) | Q(
-        survey__route__sections__district_id__in=scope.district_ids
-    )
+    scope_q = scoped_through(route="route")  # like Route: its route or a district it crosses
 
 
 class SurveyInterval(models.Model):
@@ -186,7 +178,7 @@ class SurveyInterval(models.Model):
     def length_m(self) -> float:
         return self.end_m - self.start_m
 
-    scope_q = staticmethod(_survey_scope_q)
+    scope_q = scoped_through(route="survey__route")
 
 
 class SurveyUnit(models.Model):
@@ -257,16 +249,18 @@ class SurveyUnit(models.Model):
 
         return f"{self.route.code} {format_chainage(self.start_m)}–{format_chainage(self.end_m)}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
 
-class Distress(models.Model):
+class Distress(OnRouteMixin, models.Model):
     """A distress record: type and severity (keys of the rating engine), quantity, place.
 
     ``end_m`` is blank for a point record (a pothole reported from a phone). ``client_uuid``
     is chosen by the client (the offline phone form): sending the same record twice returns
     the first one instead of a duplicate.
     """
+
+    chainage_fields = ("start_m", "end_m")
 
     route = models.ForeignKey(
         "network.Route", on_delete=models.CASCADE, related_name="+", verbose_name=_("route")
@@ -329,17 +323,16 @@ class Distress(models.Model):
 
         return f"{self.route.code} {format_chainage(self.start_m)} {self.distress}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.end_m is not None and self.start_m is not None and self.end_m < self.start_m:
             errors["end_m"] = _("The end chainage must not be before the start.")
-        if (
-            self.route_id is not None
-            and self.start_m is not None
-            and not self.route.covers(self.start_m, self.end_m)
-        ):
-            errors["start_m"] = _("The chainage must lie within the route's chainage range.")
+        for name, message in self.route_chainage_errors().items():
+            errors.setdefault(name, message)
+        problem = quantities.quantity_error(self.quantity, self.unit)
+        if problem:
+            errors["quantity"] = problem
         if errors:
             raise ValidationError(errors)

@@ -18,7 +18,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from zhiyang.analytics import rating
+from zhiyang.analytics import rating, roadside
 from zhiyang.network.importexport import RowError
 
 REQUIRED_COLUMNS = (
@@ -63,6 +63,8 @@ PAVEMENT_ALIASES = {
     "水泥混凝土": "concrete",
     "水泥路面": "concrete",
 }
+#: Appended when the file carries roadside inputs (``sci_*``, ``tci_*``, ``bci_*`` columns).
+PART_COLUMNS = ("sci", "bci", "tci", "grade_sci", "grade_bci", "grade_tci")
 DECIMALS = 2
 
 
@@ -102,6 +104,7 @@ def _problem_message(problem: rating.InputProblem) -> str:
         "percent": _("Must be between 0 and 100."),
         "wrong_pavement": _("This distress does not belong to the unit's pavement type."),
         "needs_area": _("Needed to convert the distress quantities into DR."),
+        "class": _("Must be a technical condition class from 1 to 5 (blank: no such structure)."),
     }
     return messages.get(problem.code, problem.message)
 
@@ -139,6 +142,8 @@ def read_rate_csv(data: bytes, parameters: rating.RatingParameters | None = None
         raise RateFileError(errors)
 
     distress = {i.key for p in rating.PAVEMENTS for i in params.distress[p]}
+    if params.roadside is not None:
+        distress |= set(roadside.input_columns(params.roadside))
     numeric = [n for n in names if n in rating.FLOAT_COLUMNS or n in distress]
     table = RateTable(header=header, rows=[])
     table.ignored = [
@@ -146,7 +151,7 @@ def read_rate_csv(data: bytes, parameters: rating.RatingParameters | None = None
         for h, n in zip(header, names, strict=True)
         if n
         and n not in numeric
-        and n not in ("unit_id", "road_class", "pavement", "pssi", *RESULT_COLUMNS)
+        and n not in ("unit_id", "road_class", "pavement", "pssi", *RESULT_COLUMNS, *PART_COLUMNS)
     ]
     values: dict[str, list[Any]] = {n: [] for n in ("road_class", "pavement", *numeric)}
     row_numbers: list[int] = []
@@ -223,7 +228,23 @@ def _cell(value: Any) -> str:
 def result_columns(table: RateTable) -> list[str]:
     """Columns appended to the input: the indices and grades (+ ``pssi`` when SSI is given)."""
     extra = ["pssi"] if "ssi" in table.columns else []
-    return [*RESULT_COLUMNS[:8], *extra, *RESULT_COLUMNS[8:]]
+    parts = list(PART_COLUMNS) if has_roadside_inputs(table) else []
+    return [*RESULT_COLUMNS[:8], *extra, *RESULT_COLUMNS[8:], *parts]
+
+
+def has_roadside_inputs(table: RateTable) -> bool:
+    """Whether the file gives SCI/TCI damage quantities or structure classes."""
+    return any(n.startswith(("sci_", "tci_", "bci_")) for n in table.columns)
+
+
+def good_rates(table: RateTable, results: Mapping[str, Any]) -> dict[str, float]:
+    """优良率 (% of length graded 优 or 良) of MQI and its parts, over the rated units."""
+    lengths = table.columns.get("length_m")
+    return {
+        index: rating.good_rate(results[index], lengths)
+        for index in ("mqi", "pqi", "sci", "bci", "tci")
+        if index in results
+    }
 
 
 def write_rate_csv(stream: TextIO, table: RateTable, results: Mapping[str, Any]) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zhiyang.analytics import rating
 from zhiyang.condition.choices import SurveyStatus
@@ -133,7 +133,8 @@ def select_units(
         units = units.filter(district__code=selection.district)
     if selection.direction:
         units = units.filter(survey__direction=selection.direction)
-    return units.select_related("route", "district", "survey")
+    # The route's centre line is never needed with a unit here (the map cuts it apart).
+    return units.select_related("route", "district", "survey").defer("route__geometry")
 
 
 # --- Aggregation -------------------------------------------------------------------------
@@ -244,8 +245,8 @@ UNIT_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("district", gettext_lazy("District")),
     ("year", gettext_lazy("Year")),
     ("direction", gettext_lazy("Direction")),
-    ("start", gettext_lazy("From")),
-    ("end", gettext_lazy("To")),
+    ("start", pgettext_lazy("chainage", "From")),
+    ("end", pgettext_lazy("chainage", "To")),
     ("length_m", gettext_lazy("Length (m)")),
     ("iri", gettext_lazy("IRI (m/km)")),
     ("rd_mm", gettext_lazy("Rut depth (mm)")),

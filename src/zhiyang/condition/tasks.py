@@ -28,7 +28,7 @@ from zhiyang.condition.imports import (
 )
 from zhiyang.condition.models import Survey
 from zhiyang.core import jobs
-from zhiyang.core.actors import SYSTEM
+from zhiyang.core.actors import SYSTEM, Actor, audit_user
 from zhiyang.core.models import Job, User
 from zhiyang.core.roles import resource_of
 
@@ -44,7 +44,7 @@ def store_upload(data: bytes, filename: str) -> str:
 
 def start_import(
     *,
-    user: Any,
+    actor: Actor,
     survey: Survey,
     kind: str,
     data: bytes,
@@ -53,7 +53,7 @@ def start_import(
 ) -> Job:
     """Queue an import of ``data`` into ``survey``; returns its job."""
     job = jobs.start_job(
-        actor=SYSTEM if user is None else user,
+        actor=actor,
         kind=IMPORT_JOB_KIND,
         resource=resource_of(Survey),
         object_id=survey.pk,
@@ -66,7 +66,7 @@ def start_import(
         kind=kind,
         stored_name=stored,
         filename=filename,
-        user_id=getattr(user, "pk", None),
+        user_id=getattr(audit_user(actor), "pk", None),
         options=(options or ImportOptions()).as_dict(),
     )
     return job
@@ -86,12 +86,14 @@ def import_condition_file(
     """Run one queued import (see ``start_import``); the outcome is in the job."""
     try:
         with jobs.running_job(job_id, _("Reading the file")):
+            # The job of a command or the demo has no user: the system runs it.
             user = User.objects.filter(pk=user_id).first() if user_id else None
+            actor: Actor = user if user is not None else SYSTEM
             survey = Survey.objects.select_related("route").get(pk=survey_id)
             with default_storage.open(stored_name, "rb") as handle:
                 data = handle.read()
             summary = run_import(
-                user=user,
+                actor=actor,
                 survey=survey,
                 kind=kind,
                 data=data,
@@ -123,7 +125,7 @@ class Submitted:
 
 def submit_import(
     *,
-    user: Any,
+    actor: Actor,
     survey: Survey,
     kind: str,
     data: bytes,
@@ -137,11 +139,11 @@ def submit_import(
     if background or needs_background(kind, data, filename):
         return Submitted(
             job=start_import(
-                user=user, survey=survey, kind=kind, data=data, filename=filename, options=options
+                actor=actor, survey=survey, kind=kind, data=data, filename=filename, options=options
             )
         )
     return Submitted(
         summary=run_import(
-            user=user, survey=survey, kind=kind, data=data, filename=filename, options=options
+            actor=actor, survey=survey, kind=kind, data=data, filename=filename, options=options
         )
     )

@@ -6,6 +6,7 @@ app_name = "condition"
 urlpatterns = [
     path("map/", views.condition_map, name="map"),
     path("map/units.geojson", views.units_geojson, name="units-geojson"),
+    path("map/units/<int:pk>/", views.unit_popup, name="unit-popup"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics/linear.json", views.linear_chart, name="linear-chart"),
     path("worst/", views.worst_units, name="worst-units"),

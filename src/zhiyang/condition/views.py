@@ -8,9 +8,6 @@ feature properties (color, title, popup, url).
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections import OrderedDict
 from typing import Any, cast
 
 from django import forms
@@ -24,14 +21,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhiyang.condition import reports
+from zhiyang.condition import mapdata, reports, summaries
 from zhiyang.condition.choices import SurveyDirection, SurveyStatus
 from zhiyang.condition.models import Survey, SurveyUnit
 from zhiyang.condition.reports import GRADE_COLOURS, GRADES, NO_DATA_COLOUR, Selection
 from zhiyang.core.access import access_object, require, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.forms import add_service_errors
 from zhiyang.core.pagination import page_of
-from zhiyang.network import linref
+from zhiyang.network import mapview
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.models import District, Route
 
@@ -67,7 +65,7 @@ class SelectionForm(forms.Form):
     def __init__(self, data: Any, *, user: Any, years: list[int], fields: tuple[str, ...]):
         super().__init__(data)
         _choice(self, "year").choices = [(y, str(y)) for y in years]
-        routes = restrict(Route.objects.all(), user, "view").order_by("code")
+        routes = restrict(Route.objects.only("code", "name"), user, "view").order_by("code")
         _choice(self, "route").choices = [("", _("All routes"))] + [
             (r.code, f"{r.code} {r.name}") for r in routes
         ]
@@ -143,9 +141,12 @@ def condition_map(request: HttpRequest) -> HttpResponse:
     """Units coloured by the grade of the chosen index, with an HTML legend."""
     require(request, "condition.surveyunit")
     form, selection, years = _selection(request)
-    units = list(reports.select_units(request.user, selection))
-    summary = reports.summarise("", "", units, selection.index)
+    summary = summaries.network_summary(request.user, selection)
     query = _query(selection)
+    focus = request.GET.get("unit", "")
+    box = (mapdata.unit_extent(request.user, focus) if focus else None) or mapdata.extent(
+        request.user, selection
+    )
     context = {
         "form": form,
         "selection": selection,
@@ -156,111 +157,42 @@ def condition_map(request: HttpRequest) -> HttpResponse:
         "no_data_colour": NO_DATA_COLOUR,
         "geojson_url": reverse("condition:units-geojson") + "?" + query,
         "statistics_url": reverse("condition:statistics") + "?" + query,
-        "focus_unit": request.GET.get("unit", ""),
+        "focus_unit": focus,
+        # The map asks for the units in its view (bbox + zoom) after fitting this extent.
+        "extent": ",".join(f"{v:.5f}" for v in box) if box else "",
     }
     return render(request, "condition/map.html", context)
 
 
-# Unit geometries by (route, geometry fingerprint, start, end): computed once per route
-# version and reused by every request (the centre line changes rarely).
-_LINE_CACHE: OrderedDict[tuple[Any, ...], list[list[float]] | None] = OrderedDict()
-_LINE_CACHE_SIZE = 50_000
-
-
-def _fingerprint(route: Route) -> str:
-    raw = json.dumps([route.start_m, route.end_m, route.geometry], separators=(",", ":"))
-    return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
-
-
-def unit_line(
-    route: Route, start_m: float, end_m: float, fingerprint: str
-) -> list[list[float]] | None:
-    """The positions of a unit on its route's centre line (None without geometry)."""
-    key = (route.pk, fingerprint, round(start_m, 2), round(end_m, 2))
-    if key in _LINE_CACHE:
-        _LINE_CACHE.move_to_end(key)
-        return _LINE_CACHE[key]
-    coords: list[list[float]] | None
-    try:
-        geometry = linref.substring(route, start_m, end_m)
-        coords = geometry["coordinates"] if geometry else None
-    except linref.GeometryError:
-        coords = None
-    _LINE_CACHE[key] = coords
-    if len(_LINE_CACHE) > _LINE_CACHE_SIZE:
-        _LINE_CACHE.popitem(last=False)
-    return coords
-
-
-def _fmt(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def unit_feature(unit: SurveyUnit, index: str, fingerprint: str) -> dict[str, Any]:
-    """A unit as a GeoJSON feature with map.js's generic popup properties."""
-    grade = reports.unit_grade(unit, index)
-    value = getattr(unit, index)
-    popup: list[list[str]] = [
-        [_("Survey"), f"{unit.survey.survey_date:%Y-%m-%d} {unit.survey.get_direction_display()}"],
-        [_("District"), unit.district.display_name],
-        [
-            index.upper(),
-            f"{_fmt(value)} {grade}" if value is not None else "–",
-        ],
-    ]
-    for other in ("pqi", "pci", "rqi", "rdi", "sri", "mqi"):
-        if other != index and getattr(unit, other) is not None:
-            popup.append(
-                [
-                    other.upper(),
-                    f"{_fmt(getattr(unit, other))} {reports.unit_grade(unit, other)}",
-                ]
-            )
-    if unit.iri is not None:
-        popup.append([_("IRI (m/km)"), _fmt(unit.iri, 2)])
-    if unit.rd_mm is not None:
-        popup.append([_("Rut depth (mm)"), _fmt(unit.rd_mm)])
-    coords = unit_line(unit.route, unit.start_m, unit.end_m, fingerprint)
-    return {
-        "type": "Feature",
-        "id": unit.pk,
-        "geometry": {"type": "LineString", "coordinates": coords} if coords else None,
-        "properties": {
-            "unit": unit.pk,
-            "route": unit.route.code,
-            "route_name": unit.route.name,
-            "start": format_chainage(unit.start_m),
-            "end": format_chainage(unit.end_m),
-            "value": value,
-            "grade": grade,
-            "color": GRADE_COLOURS.get(grade, NO_DATA_COLOUR),
-            "weight": 6,
-            "title": f"{unit.route.code} {format_chainage(unit.start_m)}–"
-            f"{format_chainage(unit.end_m)}",
-            "popup": popup,
-            "url": reverse("condition:survey-detail", args=[unit.survey_id]) + f"#unit-{unit.pk}",
-            "url_label": _("Open survey"),
-        },
-    }
-
-
 @require_GET
 def units_geojson(request: HttpRequest) -> JsonResponse:
-    """The selected units as a FeatureCollection (geometry cut from the route, cached)."""
+    """The selected units in the view (``bbox``, ``zoom``) as a FeatureCollection."""
     require(request, "condition.surveyunit")
     _form, selection, _years = _selection(request)
-    units = reports.select_units(request.user, selection).order_by("route__code", "start_m")
-    fingerprints: dict[int, str] = {}
-    features = []
-    for unit in units:
-        if unit.route_id not in fingerprints:
-            fingerprints[unit.route_id] = _fingerprint(unit.route)
-        features.append(unit_feature(unit, selection.index, fingerprints[unit.route_id]))
+    view = mapview.parse_view(request.GET)
     return JsonResponse(
-        {"type": "FeatureCollection", "features": features},
+        mapdata.units_collection(request.user, selection, view),
         content_type="application/geo+json",
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
+
+
+@require_GET
+def unit_popup(request: HttpRequest, pk: int) -> JsonResponse:
+    """One unit's popup (title, rows, link), fetched when it is clicked on the map."""
+    require(request, "condition.surveyunit")
+    unit = access_object(
+        reports.scoped_units(request.user)
+        .select_related("route", "district", "survey")
+        .defer("route__geometry"),
+        request.user,
+        "view",
+        pk=pk,
+    )
+    index = request.GET.get("index", "")
+    if index not in reports.INDEX_FIELDS:
+        index = reports.DEFAULT_INDEX
+    return JsonResponse(mapdata.unit_popup(unit, index), json_dumps_params={"ensure_ascii": False})
 
 
 # --- Charts (ECharts option objects) -----------------------------------------------------
@@ -404,12 +336,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
     """Grade distribution by route and district, trends, the linear chart, worst units."""
     require(request, "condition.surveyunit")
     form, selection, years = _selection(request)
-    units = list(reports.select_units(request.user, selection))
     index = selection.index
-    network = reports.summarise("", _("Whole scope"), units, index)
-    by_route = reports.summary_by(units, index, "route")
-    by_district = reports.summary_by(units, index, "district")
-    all_years = list(reports.select_units(request.user, selection, all_years=True))
+    grouped = summaries.summaries(request.user, selection, _("Whole scope"))
+    network, by_route, by_district = grouped.network, grouped.by_route, grouped.by_district
     chart_route = selection.route or (by_route[0].key if by_route else "")
     worst = list(reports.worst_units(reports.select_units(request.user, selection), index)[:10])
     query = _query(selection)
@@ -426,7 +355,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "route_chart_height": 70 + 34 * len(by_route),
         "district_chart": distribution_chart(by_district),
         "district_chart_height": 70 + 34 * len(by_district),
-        "trend_chart": trend_chart(reports.yearly_trend(all_years, index), index),
+        "trend_chart": trend_chart(summaries.yearly_trend(request.user, selection), index),
         "chart_route": chart_route,
         "linear_url": reverse("condition:linear-chart")
         + "?"
@@ -591,7 +520,7 @@ def survey_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
     survey = access_object(Survey.objects.all(), request.user, "change", pk=pk)
     try:
-        services.approve_survey(user=request.user, survey=survey)
+        services.approve_survey(actor=user_of(request), survey=survey)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -733,7 +662,7 @@ def distress_report(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 record, _created = services.report_distress(
-                    user=request.user, data=form.service_data()
+                    actor=user_of(request), data=form.service_data()
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc, CONDITION_FIELD_ALIASES)
@@ -789,10 +718,10 @@ def condition_import(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     survey = form.cleaned_data.get("survey") or services.create_survey(
-                        user=request.user, data=form.survey_data()
+                        actor=user_of(request), data=form.survey_data()
                     )
                     submitted = submit_import(
-                        user=request.user,
+                        actor=user_of(request),
                         survey=survey,
                         kind=form.cleaned_data["kind"],
                         data=upload.read(),

@@ -2,7 +2,9 @@
 
 Every view, viewset, export and command that acts for a user gets its rows from
 ``restrict(queryset, user, action)`` or one object from ``access_object``. A scoped model
-declares ``scope_q(scope) -> Q``; what the user's role may do comes from the permission
+declares how, once: ``scope_q = scoped_through(route="route", district="district")`` (or
+``project=``, ``organisation=``, ``machine=``; a model with a rule of its own writes
+``scope_q(scope) -> Q``); what the user's role may do comes from the permission
 matrix (core/roles.py). A missing object and a forbidden one raise the same ``Http404``.
 """
 
@@ -13,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 
 from zhiyang.core import actors
@@ -92,9 +94,15 @@ def may(user: Any, model: type[models.Model], action: str) -> bool:
 
 def restrict(queryset: models.QuerySet[M], user: Any, action: str = "view") -> models.QuerySet[M]:
     """The rows of ``queryset`` that ``user`` may ``action``: role first, then scope."""
-    model = queryset.model
-    if not may(user, model, action):
+    if not may(user, queryset.model, action):
         return queryset.none()
+    return within_scope(queryset, user)
+
+
+def within_scope(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
+    """The rows of ``queryset`` inside ``user``'s organisation scope, whatever their role
+    (the API looks an id up here first: outside the scope is 404 before any 403)."""
+    model = queryset.model
     scope = scope_of(user)
     if scope.everything:
         return queryset
@@ -106,20 +114,96 @@ def restrict(queryset: models.QuerySet[M], user: Any, action: str = "view") -> m
     return queryset.filter(condition).distinct()
 
 
-def network_scope_q(scope: Scope, *, route: str = "route", district: str = "district") -> Q:
-    """The scope condition for a row placed on the network by a route and a district field.
+def _at(path: str, lookup: str) -> str:
+    """``path__lookup``, or ``lookup`` alone for the row itself (``path=""``)."""
+    return f"{path}__{lookup}" if path else lookup
 
-    A model with both fields declares ``scope_q = staticmethod(network_scope_q)``, or calls
-    this with its own field paths (``route="survey__route"``).
+
+def _id(path: str) -> str:
+    return f"{path}_id" if path else "pk"
+
+
+def scope_condition(
+    scope: Scope,
+    *,
+    route: str | None = None,
+    district: str | None = None,
+    project: str | None = None,
+    organisation: str | tuple[str, ...] | None = None,
+    machine: str | None = None,
+) -> Q:
+    """The rows inside ``scope`` of a model scoped through one of these (each the lookup path
+    from the model to it; ``""`` for the row itself):
+
+    - ``route`` and ``district``: placed on the network by both fields: either in scope;
+    - ``route`` alone: its route is in scope, or passes through a district in scope;
+    - ``district`` alone: its district is in scope, or holds a section of a route in scope;
+    - ``project``: the project's route is in scope, it crosses a district in scope between
+      its chainages, or the user's organisation owns it;
+    - ``organisation``: owned by the user's organisation (a path, or several: any of them);
+    - ``machine``: a machine (``fleet.Equipment``) of the user's organisation.
+
+    ``scoped_through`` declares it on a model; use this function to filter by hand.
     """
-    return Q(**{f"{route}_id__in": scope.route_ids}) | Q(
-        **{f"{district}_id__in": scope.district_ids}
-    )
+    given = [
+        k
+        for k, v in {"project": project, "organisation": organisation, "machine": machine}.items()
+        if v is not None
+    ]
+    if len(given) + (route is not None or district is not None) != 1:
+        raise TypeError("scope through one of: route/district, project, organisation, machine")
+    if route is not None and district is not None:
+        return Q(**{f"{_id(route)}__in": scope.route_ids}) | Q(
+            **{f"{_id(district)}__in": scope.district_ids}
+        )
+    if route is not None:
+        return Q(**{f"{_id(route)}__in": scope.route_ids}) | Q(
+            **{_at(route, "sections__district_id__in"): scope.district_ids}
+        )
+    if district is not None:
+        return Q(**{f"{_id(district)}__in": scope.district_ids}) | Q(
+            **{_at(district, "sections__route_id__in"): scope.route_ids}
+        )
+    if project is not None:
+        p = _at(project, "")
+        return (
+            Q(**{f"{p}route_id__in": scope.route_ids})
+            | Q(
+                **{
+                    f"{p}route__sections__district_id__in": scope.district_ids,
+                    f"{p}route__sections__start_m__lt": F(f"{p}end_m"),
+                    f"{p}route__sections__end_m__gt": F(f"{p}start_m"),
+                }
+            )
+            | Q(**{f"{p}organisation_id__in": scope.organisation_ids})
+        )
+    if machine is not None:
+        organisation = _at(machine, "organisation")
+    paths = (organisation,) if isinstance(organisation, str) else tuple(organisation or ())
+    condition = Q(**{f"{_id(paths[0])}__in": scope.organisation_ids})
+    for path in paths[1:]:
+        condition |= Q(**{f"{_id(path)}__in": scope.organisation_ids})
+    return condition
 
 
-def organisation_scope_q(scope: Scope, *, organisation: str = "organisation") -> Q:
-    """The scope condition for a row owned by an organisation (a worker, a machine)."""
-    return Q(**{f"{organisation}_id__in": scope.organisation_ids})
+def scoped_through(**through: Any) -> Any:
+    """Declare how a model is scoped, once, in its class body::
+
+        scope_q = scoped_through(route="route", district="district")   # a hazard
+        scope_q = scoped_through(route="survey__route")                # a survey unit
+        scope_q = scoped_through(project="report__project")            # a daily-report line
+        scope_q = scoped_through(machine="device__equipment")          # a reading
+        scope_q = scoped_through(organisation="worker__organisation")  # a certificate
+
+    The keywords are those of ``scope_condition``; ``restrict`` calls the result.
+    """
+    scope_condition(Scope.nothing(), **through)  # refuse a bad declaration at import time
+
+    def scope_q(scope: Scope) -> Q:
+        return scope_condition(scope, **through)
+
+    scope_q.__doc__ = f"Scoped through {through}."
+    return staticmethod(scope_q)
 
 
 def restrict_for_totals(

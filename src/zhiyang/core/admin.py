@@ -62,8 +62,9 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
+    """Organisations; the network app adds the districts and routes inlines (network/admin.py)."""
+
     list_display = ["name", "code", "whole_network"]
-    filter_horizontal = ["districts", "routes"]
     search_fields = ["name", "code"]
 
 

@@ -25,6 +25,10 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     ]
     for name in REDACTED_FIELDS & fields.keys():
         fields[name] = "***"
+    # Reverse many-to-many relations another app declares for this model (an organisation's
+    # districts and routes) are audited as if they were its own fields.
+    for name in getattr(type(obj), "audited_relations", ()):
+        fields[name] = sorted(getattr(obj, name).values_list("pk", flat=True)) if obj.pk else []
     return fields
 
 

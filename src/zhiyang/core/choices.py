@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     EQUIPMENT_MANAGER = "equipment_manager", _("Equipment manager")
     WORKER = "worker", _("Field worker")
     VIEWER = "viewer", _("Viewer")
+    SUPERVISOR = "supervisor", _("Supervising engineer (监理)")
+    OWNER = "owner", _("Owner's representative (业主)")
 
 
 class Action(models.TextChoices):

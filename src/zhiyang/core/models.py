@@ -17,8 +17,8 @@ class Organisation(models.Model):
     """A maintenance organisation; its districts and routes are the scope of its users.
 
     A user sees a row when it lies in one of the organisation's districts or on one of its
-    routes (each model says how in ``scope_q``). ``whole_network`` is for a head office or a
-    provincial bureau that oversees everything.
+    routes (each model declares how with ``core.access.scoped_through``). ``whole_network``
+    is for a head office or a provincial bureau that oversees everything.
     """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -28,12 +28,10 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Its users see every district and route."),
     )
-    districts = models.ManyToManyField(
-        "network.District", blank=True, related_name="organisations", verbose_name=_("districts")
-    )
-    routes = models.ManyToManyField(
-        "network.Route", blank=True, related_name="organisations", verbose_name=_("routes")
-    )
+    # Its districts and routes (``organisation.districts`` / ``.routes``) are declared by the
+    # network app (``District.organisations``, ``Route.organisations``): core knows no network
+    # model. Written and audited like fields of the organisation (``core.services``, ``audit``).
+    audited_relations = ("districts", "routes")
 
     class Meta:
         ordering = ["name"]
@@ -174,9 +172,9 @@ class OrganisationOwned(models.Model):
 
     @staticmethod
     def scope_q(scope: Any) -> models.Q:
-        from zhiyang.core.access import organisation_scope_q
+        from zhiyang.core.access import scope_condition  # access imports this module
 
-        return organisation_scope_q(scope)
+        return scope_condition(scope, organisation="organisation")
 
 
 class Job(models.Model):

@@ -25,6 +25,7 @@ def _assign(obj: models.Model, data: Mapping[str, Any]) -> dict[str, Any]:
     """Set plain fields on ``obj``; return the many-to-many values for after the save."""
     many: dict[str, Any] = {}
     m2m_names = {f.name for f in obj._meta.many_to_many}
+    m2m_names |= set(getattr(type(obj), "audited_relations", ()))
     for name, value in data.items():
         if name in m2m_names:
             many[name] = value

@@ -37,13 +37,16 @@ SCOPED_VIEWER = "yanggao_viewer"
 DEMO_APPS = (
     "standards",
     "condition",
+    "assets",
     "safety",
+    "patrol",
     "people",
     "fleet",
     "works",
     "telemetry",
     "sop",
     "planning",
+    "contracts",
 )
 
 

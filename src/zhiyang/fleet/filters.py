@@ -18,6 +18,7 @@ from zhiyang.fleet.models import (
     ServiceRecord,
     TelematicsSnapshot,
 )
+from zhiyang.network.mapview import bbox_filter
 
 
 def equipment_in_scope(request: Any) -> QuerySet[Equipment]:
@@ -31,10 +32,11 @@ class EquipmentFilter(django_filters.FilterSet):
     equipment_type = django_filters.ChoiceFilter(label=_("type"), choices=EquipmentType.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=EquipmentStatus.choices)
     ownership = django_filters.ChoiceFilter(label=_("ownership"), choices=Ownership.choices)
+    bbox = bbox_filter(lon="last_longitude", lat="last_latitude")
 
     class Meta:
         model = Equipment
-        fields = ["q", "equipment_type", "status", "ownership"]
+        fields = ["q", "equipment_type", "status", "ownership", "bbox"]
 
     def filter_q(self, queryset: QuerySet[Equipment], name: str, value: str) -> QuerySet[Equipment]:
         return queryset.filter(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.urls import reverse
@@ -68,12 +68,16 @@ def positions_collection(machines: Iterable[Equipment]) -> dict[str, Any]:
 ROUTE_COLOUR = "#9aa5b1"
 
 
-def route_features(routes: Iterable[Any]) -> list[dict[str, Any]]:
-    """Thin grey route lines under the machines, so positions have a context on the map."""
-    return [
+def route_features(
+    routes: Iterable[Any], coords_of: Callable[[Any], Any] | None = None
+) -> list[dict[str, Any]]:
+    """Thin grey route lines under the machines, so positions have a context on the map
+    (``coords_of(route)``: the line to draw, e.g. simplified to the zoom; else the
+    route's geometry)."""
+    features = [
         {
             "type": "Feature",
-            "geometry": route.geometry,
+            "geometry": route.geometry if coords_of is None else _line(coords_of(route)),
             "properties": {
                 "code": route.code,
                 "color": ROUTE_COLOUR,
@@ -83,5 +87,10 @@ def route_features(routes: Iterable[Any]) -> list[dict[str, Any]]:
             },
         }
         for route in routes
-        if route.geometry
+        if coords_of is not None or route.geometry
     ]
+    return [f for f in features if f["geometry"]]
+
+
+def _line(coords: Any) -> dict[str, Any] | None:
+    return {"type": "LineString", "coordinates": coords} if coords else None

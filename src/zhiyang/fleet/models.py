@@ -6,14 +6,14 @@ fault codes, services, assignments) is scoped through its machine's organisation
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from zhiyang.core.access import scoped_through
 from zhiyang.core.models import OrganisationOwned
 from zhiyang.fleet.choices import (
     EquipmentStatus,
@@ -22,12 +22,6 @@ from zhiyang.fleet.choices import (
     Ownership,
     SnapshotFormat,
 )
-
-
-def _through_equipment(scope: Any) -> Q:
-    from zhiyang.core.access import organisation_scope_q
-
-    return organisation_scope_q(scope, organisation="equipment__organisation")
 
 
 class Equipment(OrganisationOwned):
@@ -240,7 +234,7 @@ class TelematicsSnapshot(models.Model):
     fuel_unit = models.CharField(_("fuel unit reported"), max_length=20, blank=True)
     distance_unit = models.CharField(_("distance unit reported"), max_length=20, blank=True)
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["-snapshot_at", "-id"]
@@ -277,7 +271,7 @@ class FaultCode(models.Model):
     source = models.CharField(_("source"), max_length=80, blank=True)
     occurred_at = models.DateTimeField(_("time"))
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -318,7 +312,7 @@ class ServiceInterval(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["equipment__code", "name"]
@@ -362,7 +356,7 @@ class ServiceRecord(models.Model):
         related_name="records",
         verbose_name=_("service interval"),
     )
-    description = models.CharField(_("work done"), max_length=200)
+    description = models.CharField(pgettext_lazy("service", "work done"), max_length=200)
     hours = models.FloatField(_("engine hours"), null=True, blank=True)
     date = models.DateField(_("date"))
     cost_cny = models.DecimalField(
@@ -370,7 +364,7 @@ class ServiceRecord(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -405,7 +399,7 @@ class EquipmentAssignment(models.Model):
     start_m = models.FloatField(_("start chainage (m)"), null=True, blank=True)
     end_m = models.FloatField(_("end chainage (m)"), null=True, blank=True)
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["-start_date", "-id"]

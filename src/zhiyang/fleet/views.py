@@ -36,6 +36,7 @@ from zhiyang.fleet.models import (
 from zhiyang.fleet.policy import policy
 from zhiyang.fleet.tasks import poll_sources
 from zhiyang.fleet.telematics.parsers import Problem, TelematicsDocumentError
+from zhiyang.network import mapview
 from zhiyang.network.chainage import format_chainage
 from zhiyang.network.models import Route
 
@@ -210,18 +211,58 @@ def fleet_map(request: HttpRequest) -> HttpResponse:
         "located": located,
         "total": machines.count(),
         "geojson_url": reverse("fleet:map-data"),
+        # The map fits this first, then asks for its view only (data-bbox).
+        "extent": _map_extent(request.user, machines),
     }
     return render(request, "fleet/map.html", context)
+
+
+def _map_extent(user: Any, machines: Any) -> str:
+    """ "west,south,east,north" around the machines' positions and the routes in scope."""
+    from django.db.models import Max, Min
+
+    box = machines.aggregate(
+        w=Min("last_longitude"),
+        s=Min("last_latitude"),
+        e=Max("last_longitude"),
+        n=Max("last_latitude"),
+    )
+    routes = restrict(Route.objects.order_by(), user, "view").aggregate(
+        w=Min("min_lon"), s=Min("min_lat"), e=Max("max_lon"), n=Max("max_lat")
+    )
+    values = []
+    for key, pick in (("w", min), ("s", min), ("e", max), ("n", max)):
+        known = [v for v in (box[key], routes[key]) if v is not None]
+        if not known:
+            return ""
+        values.append(pick(known))
+    return ",".join(f"{v:.5f}" for v in values)
 
 
 @require_GET
 def fleet_map_data(request: HttpRequest) -> JsonResponse:
     """The map page's layer: routes in scope (grey) under the machines' last positions."""
     require(request, "fleet.equipment", "view")
-    machines = restrict(Equipment.objects.all(), request.user, "view")
+    # Bounded by the map's view (?bbox=&zoom=, network/mapview): machines in the box, route
+    # lines overlapping it, simplified to the zoom and cached (no geometry decoded per call).
+    view = mapview.parse_view(request.GET)
+    machines = mapview.points_in(
+        restrict(Equipment.objects.all(), request.user, "view"),
+        view,
+        "last_longitude",
+        "last_latitude",
+    )
     collection = positions_collection(machines)
-    routes = restrict(Route.objects.all(), request.user, "view").order_by("code")
-    collection["features"] = route_features(routes) + collection["features"]
+    routes = list(
+        mapview.routes_in(
+            restrict(Route.objects.only("pk", "code", "name"), request.user, "view"), view
+        ).order_by("code")
+    )
+    lines = mapview.RouteLines([r.pk for r in routes])
+    collection["features"] = (
+        route_features(routes, lambda r: lines.line(r.pk, None, None, view.zoom))
+        + collection["features"]
+    )
     return JsonResponse(collection, content_type="application/geo+json")
 
 

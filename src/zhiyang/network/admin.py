@@ -6,9 +6,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from zhiyang.core import admin as core_admin
 from zhiyang.core.actors import user_of
 from zhiyang.core.admin import AuditedAdmin
+from zhiyang.core.models import Organisation
 from zhiyang.network import services
 from zhiyang.network.forms import RouteAdminForm
 from zhiyang.network.models import District, Route, Section
@@ -59,3 +62,27 @@ class SectionAdmin(AuditedAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj.geometry = services.section_geometry(obj.route, obj.start_m, obj.end_m)
         super().save_model(request, obj, form, change)
+
+
+class OrganisationDistrictInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = District.organisations.through
+    extra = 0
+    verbose_name = _("district")
+    verbose_name_plural = _("districts")
+
+
+class OrganisationRouteInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Route.organisations.through
+    extra = 0
+    verbose_name = _("route")
+    verbose_name_plural = _("routes")
+
+
+# The organisation's districts and routes are network relations (core knows no network
+# model): the organisation admin gets them here, audited with the organisation.
+admin.site.unregister(Organisation)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(core_admin.OrganisationAdmin):
+    inlines = [OrganisationDistrictInline, OrganisationRouteInline]

@@ -41,10 +41,25 @@ def parse_chainage(text: str) -> float:
     return int(match["km"]) * 1000 + metres
 
 
+#: What a page shows for a chainage that is not a number (never stored: network/validators.py).
+NOT_A_CHAINAGE = "–"
+
+
 def format_chainage(metres: float, decimals: int = 0) -> str:
-    """``K12+345`` (or with ``decimals`` places) from metres; negative values are refused."""
-    if not math.isfinite(metres) or metres < 0:
-        raise ChainageError(_("A chainage must be a finite, non-negative number of metres."))
+    """``K12+345`` (or with ``decimals`` places) from metres.
+
+    Never raises, so no page, GeoJSON, PDF or Excel export can fail on a stored value: a
+    negative chainage (a work zone's taper before K0) is ``-K0+012``, a value that is not a
+    finite number ``–``. Validation refuses those before they are stored.
+    """
+    try:
+        metres = float(metres)
+    except (TypeError, ValueError, OverflowError):
+        return NOT_A_CHAINAGE
+    if not math.isfinite(metres):
+        return NOT_A_CHAINAGE
+    if metres < 0:
+        return "-" + format_chainage(-metres, decimals)
     scale = 10**decimals
     units = round(metres * scale)
     km, rest = divmod(units, 1000 * scale)

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from zhiyang.core.access import restrict
 from zhiyang.network.chainage import ChainageError, parse_chainage
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
+from zhiyang.network.mapview import bbox_filter
 from zhiyang.network.models import District, Route, Section
 
 # In a URL query "K12+345" arrives as "K12 345" when the "+" was not encoded.
@@ -109,7 +110,8 @@ class SectionFilter(django_filters.FilterSet):
         lookup_expr="lt",
         help_text=_("Sections that start before this chainage (metres or K12+345)."),
     )
+    bbox = bbox_filter(route="route__")
 
     class Meta:
         model = Section
-        fields = ["route", "district", "direction", "pavement", "from_m", "to_m"]
+        fields = ["route", "district", "direction", "pavement", "from_m", "to_m", "bbox"]

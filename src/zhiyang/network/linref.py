@@ -224,6 +224,40 @@ def locate_on_coords(
     )
 
 
+def locate_many_on_coords(
+    coords: Coords, start_m: float, end_m: float, lons: Any, lats: Any, *, chunk: int = 512
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised ``locate_on_coords`` for many points (a GPS track): arrays of chainage and
+    distance to the line (metres); a point that cannot be projected gets NaN and inf."""
+    line = project_line(coords)
+    forward, _inverse = transformers(line.epsg)
+    px, py = forward.transform(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+    p = np.column_stack([np.atleast_1d(px), np.atleast_1d(py)]).astype(float)
+    a = line.xy[:-1]
+    ab = line.xy[1:] - a
+    seg_len2 = np.einsum("ij,ij->i", ab, ab)
+    safe = np.where(seg_len2 > 0, seg_len2, 1.0)
+    chainage = np.full(len(p), np.nan)
+    distance = np.full(len(p), np.inf)
+    finite = np.isfinite(p).all(axis=1)
+    for lo in range(0, len(p), chunk):
+        block = p[lo : lo + chunk]
+        ok = finite[lo : lo + chunk]
+        if not ok.any():
+            continue
+        rel = block[:, None, :] - a[None, :, :]  # (k, m, 2)
+        t = np.clip(np.einsum("kmj,mj->km", rel, ab) / safe, 0.0, 1.0)
+        t = np.where(seg_len2 > 0, t, 0.0)
+        foot = a[None, :, :] + ab[None, :, :] * t[:, :, None]
+        dist = np.hypot(*(block[:, None, :] - foot).transpose(2, 0, 1))
+        best = np.argmin(np.where(np.isfinite(dist), dist, np.inf), axis=1)
+        rows = np.arange(len(block))
+        along = line.cumulative[best] + t[rows, best] * np.sqrt(seg_len2[best])
+        chainage[lo : lo + chunk] = np.where(ok, _chainage_of(line, start_m, end_m, along), np.nan)
+        distance[lo : lo + chunk] = np.where(ok, dist[rows, best], np.inf)
+    return chainage, distance
+
+
 def substring_coords(
     coords: Coords, start_m: float, end_m: float, from_m: float, to_m: float
 ) -> list[list[float]]:

@@ -15,11 +15,12 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from zhiyang.core.access import Scope
+from zhiyang.core.access import scoped_through
 from zhiyang.core.validators import validate_printable
 from zhiyang.network.choices import AdminLevel, Direction, Pavement, TechClass
 
-# Chainages within half a metre of a route's ends count as on the route (rounding in files).
+# Chainages within half a metre of a route's ends count as on the route (rounding in files);
+# the value in force is settings.CHAINAGE_TOLERANCE_M (network/validators.py).
 CHAINAGE_TOLERANCE_M = 0.5
 
 
@@ -60,6 +61,16 @@ class District(BilingualName, models.Model):
     name_en = models.CharField(
         _("English name"), max_length=100, blank=True, validators=[validate_printable]
     )
+    # The organisations whose scope holds the district (``organisation.districts``). Declared
+    # here, not on core.Organisation, so core depends on no network model; the table is the
+    # one core created (core_organisation_districts).
+    organisations = models.ManyToManyField(
+        "core.Organisation",
+        blank=True,
+        related_name="districts",
+        db_table="core_organisation_districts",
+        verbose_name=_("organisations"),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -69,9 +80,7 @@ class District(BilingualName, models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return Q(pk__in=scope.district_ids) | Q(sections__route_id__in=scope.route_ids)
+    scope_q = scoped_through(district="")  # in scope, or holds a section of a route in scope
 
 
 class Route(BilingualName, models.Model):
@@ -96,6 +105,14 @@ class Route(BilingualName, models.Model):
     start_m = models.FloatField(_("start chainage (m)"), default=0.0)
     end_m = models.FloatField(_("end chainage (m)"))
     geometry = models.JSONField(_("geometry"), null=True, blank=True)
+    # The organisations whose scope holds the route (``organisation.routes``), as District's.
+    organisations = models.ManyToManyField(
+        "core.Organisation",
+        blank=True,
+        related_name="routes",
+        db_table="core_organisation_routes",
+        verbose_name=_("organisations"),
+    )
     # The geometry's bounding box (WGS 84 degrees), kept by save(): lets "which route is
     # near this point" ask the database for candidates instead of measuring every route.
     min_lon = models.FloatField(null=True, editable=False)
@@ -128,9 +145,7 @@ class Route(BilingualName, models.Model):
     def length_m(self) -> float:
         return self.end_m - self.start_m
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return Q(pk__in=scope.route_ids) | Q(sections__district_id__in=scope.district_ids)
+    scope_q = scoped_through(route="")  # in scope, or passes through a district in scope
 
     @staticmethod
     def near(
@@ -145,12 +160,11 @@ class Route(BilingualName, models.Model):
         )
 
     def covers(self, start_m: float, end_m: float | None = None) -> bool:
-        """True if the chainage (or range) lies on the route, within the tolerance."""
-        end_m = start_m if end_m is None else end_m
-        return (
-            self.start_m - CHAINAGE_TOLERANCE_M <= start_m
-            and end_m <= self.end_m + CHAINAGE_TOLERANCE_M
-        )
+        """True if the chainage (or range) is finite and lies on the route, within the
+        tolerance (``network.validators.on_route``)."""
+        from zhiyang.network.validators import on_route
+
+        return on_route(self, start_m, end_m)
 
     def clean(self) -> None:
         if self.end_m is not None and self.start_m is not None and self.end_m <= self.start_m:
@@ -197,9 +211,7 @@ class Section(models.Model):
     def length_m(self) -> float:
         return self.end_m - self.start_m
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return Q(route_id__in=scope.route_ids) | Q(district_id__in=scope.district_ids)
+    scope_q = scoped_through(route="route", district="district")
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

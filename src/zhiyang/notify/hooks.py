@@ -128,8 +128,6 @@ def hazard_escalated(hazard: Any) -> None:
 
 def certificate_alerts(alerts: Iterable[Any]) -> None:
     """The day's new certificate expiry alerts (``people.CertificateAlert`` rows)."""
-    from zhiyang.people.choices import AlertLevel
-
     for alert in alerts:
         certificate = alert.certificate
         expired = alert.level == "expired"
@@ -141,7 +139,7 @@ def certificate_alerts(alerts: Iterable[Any]) -> None:
             title=gettext_noop("Certificate of %(worker)s: %(level)s (%(until)s)"),
             params={
                 "worker": certificate.worker.name,
-                "level": AlertLevel(alert.level).label,
+                "level": str(alert.get_level_display()),
                 "until": certificate.valid_until.isoformat(),
             },
             key=f"certificate:{certificate.pk}:{alert.level}:{alert.date:%Y%m%d}",

@@ -10,8 +10,6 @@ message cannot be queued twice, and its status survives a worker that is killed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhiyang.core import crypto
-from zhiyang.core.access import organisation_scope_q
+from zhiyang.core.access import scoped_through
 from zhiyang.core.models import Organisation
 from zhiyang.notify.choices import ChannelKind, DeliveryStatus, Severity
 
@@ -107,10 +105,8 @@ class InboxItem(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} {self.event}"
 
-    @staticmethod
-    def scope_q(scope: Any) -> Q:
-        # The organisation's rows; views and the API narrow them to the reader's own.
-        return Q(user__organisation_id__in=scope.organisation_ids)
+    # The organisation's rows; views and the API narrow them to the reader's own.
+    scope_q = scoped_through(organisation="user__organisation")
 
     @property
     def unread(self) -> bool:
@@ -152,7 +148,7 @@ class Channel(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
-    scope_q = staticmethod(organisation_scope_q)
+    scope_q = scoped_through(organisation="organisation")
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -228,11 +224,7 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.target} {self.status}"
 
-    @staticmethod
-    def scope_q(scope: Any) -> Q:
-        return Q(channel__organisation_id__in=scope.organisation_ids) | Q(
-            recipient__organisation_id__in=scope.organisation_ids
-        )
+    scope_q = scoped_through(organisation=("channel__organisation", "recipient__organisation"))
 
 
 class DeliveryAttempt(models.Model):

@@ -15,7 +15,10 @@ def deliver() -> dict[str, int]:
 
 @task()
 def daily_checks() -> int:
-    """The daily notifications raised by notify itself (machine services due)."""
+    """The daily notifications: machine services due, structure inspections overdue."""
+    from zhiyang.assets.services.register import raise_overdue
+    from zhiyang.core.actors import SYSTEM
     from zhiyang.notify import hooks
 
-    return hooks.services_due()
+    # Structures (bridges, tunnels, culverts) whose routine/periodic inspection is overdue.
+    return hooks.services_due() + raise_overdue(actor=SYSTEM)

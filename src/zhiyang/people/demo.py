@@ -34,6 +34,7 @@ from zhiyang.people.models import (
     Worker,
 )
 from zhiyang.people.validators import id_check_character
+from zhiyang.safety.models import WorkZone
 
 SEED = 20260401
 UUID_NAMESPACE = uuid.UUID("6f1d1c3e-2f6b-4d9e-9a57-0d5e4c8b7a10")
@@ -118,13 +119,7 @@ def _phone(rng: random.Random) -> str:
 
 def _zone() -> Any:
     """The safety demo's active work zone (the first one), or None if there is none yet."""
-    from django.apps import apps
-
-    try:
-        model = apps.get_model("safety", "WorkZone")
-    except LookupError:
-        return None
-    return model.objects.filter(status="active").select_related("route").order_by("pk").first()
+    return WorkZone.objects.filter(status="active").select_related("route").order_by("pk").first()
 
 
 def _ensure_workers(orgs: dict[str, Any], today: dt.date) -> tuple[dict[str, Worker], int]:

@@ -13,6 +13,7 @@ from zhiyang.core.access import restrict
 from zhiyang.people.choices import CertificateType, Trade, TrainingLevel
 from zhiyang.people.models import Briefing, Certificate, CheckIn, Crew, TrainingRecord, Worker
 from zhiyang.people.validators import normalise_id_number
+from zhiyang.safety.models import WorkZone
 
 
 def workers_in_scope(request: Any) -> QuerySet[Worker]:
@@ -30,10 +31,10 @@ def crews_in_scope(request: Any) -> QuerySet[Crew]:
 
 def zones_in_scope(request: Any) -> QuerySet[Any]:
     """Work zones of the user's network scope (any status), for filtering check-ins."""
-    from zhiyang.people.services import _workzone_model, zones_in_scope
+    from zhiyang.people.services import zones_in_scope  # services import these filters
 
     if request is None:
-        return _workzone_model().objects.none()
+        return WorkZone.objects.none()
     return zones_in_scope(request.user)
 
 

@@ -17,20 +17,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhiyang.core import crypto
-from zhiyang.core.access import organisation_scope_q
+from zhiyang.core.access import scoped_through
 from zhiyang.core.models import OrganisationOwned
 from zhiyang.core.validators import validate_photo, validate_printable
 from zhiyang.people.choices import AlertLevel, CertificateType, Trade, TrainingLevel
 from zhiyang.people.validators import mask_id_number, normalise_id_number, validate_id_number
-
-
-def _worker_scope(path: str) -> Any:
-    """A ``scope_q`` for rows owned through a worker or a crew (``path`` to the org)."""
-
-    def scope_q(scope: Any) -> Q:
-        return organisation_scope_q(scope, organisation=path)
-
-    return staticmethod(scope_q)
 
 
 class Worker(OrganisationOwned):
@@ -134,7 +125,7 @@ class Certificate(models.Model):
         validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"])],
     )
 
-    scope_q = _worker_scope("worker__organisation")
+    scope_q = scoped_through(organisation="worker__organisation")
 
     class Meta:
         ordering = ["valid_until", "pk"]
@@ -169,7 +160,7 @@ class CertificateAlert(models.Model):
     level = models.CharField(_("level"), max_length=16, choices=AlertLevel.choices)
     days_left = models.IntegerField(_("days left"))
 
-    scope_q = _worker_scope("certificate__worker__organisation")
+    scope_q = scoped_through(organisation="certificate__worker__organisation")
 
     class Meta:
         ordering = ["-date", "days_left", "pk"]
@@ -204,7 +195,7 @@ class TrainingRecord(models.Model):
     )
     topic = models.CharField(_("topic"), max_length=200, validators=[validate_printable])
 
-    scope_q = _worker_scope("worker__organisation")
+    scope_q = scoped_through(organisation="worker__organisation")
 
     class Meta:
         ordering = ["-date", "pk"]
@@ -303,7 +294,7 @@ class CheckIn(models.Model):
         verbose_name=_("recorded by"),
     )
 
-    scope_q = _worker_scope("worker__organisation")
+    scope_q = scoped_through(organisation="worker__organisation")
 
     class Meta:
         ordering = ["-checked_in_at", "-pk"]
@@ -358,7 +349,7 @@ class Briefing(models.Model):
         verbose_name=_("given by"),
     )
 
-    scope_q = _worker_scope("crew__organisation")
+    scope_q = scoped_through(organisation="crew__organisation")
 
     class Meta:
         ordering = ["-date", "-pk"]

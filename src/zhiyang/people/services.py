@@ -39,6 +39,7 @@ from zhiyang.people.models import (
     Worker,
 )
 from zhiyang.people.rules import required_certificates, rules
+from zhiyang.safety.models import WorkZone
 
 # ---------------------------------------------------------------------------------------------
 # Certificates
@@ -286,12 +287,6 @@ def add_crew_member(
 # Check-in
 
 
-def _workzone_model() -> Any:
-    from django.apps import apps
-
-    return apps.get_model("safety", "WorkZone")
-
-
 def checkin_workers(actor: Actor | AnonymousUser) -> models.QuerySet[Worker]:
     """The workers ``actor`` may check in: anyone in scope for those who manage workers (and
     the system), otherwise themselves (their linked worker) and the members of crews they
@@ -308,20 +303,20 @@ def checkin_workers(actor: Actor | AnonymousUser) -> models.QuerySet[Worker]:
     return active.filter(Q(pk=own.pk) | crew_members).distinct()
 
 
-def zones_in_scope(actor: Actor | AnonymousUser) -> models.QuerySet[Any]:
+def zones_in_scope(actor: Actor | AnonymousUser) -> models.QuerySet[WorkZone]:
     """Work zones (any status) in the user's network scope.
 
     Checking in and briefing crews imply knowing the zones one works at, even for roles
     without ``safety.workzone`` view (workers); the network scope still applies.
     """
-    model = _workzone_model()
+    model = WorkZone
     scope = scope_of(actor)
     if scope.everything:
         return model.objects.all()
     return model.objects.filter(model.scope_q(scope)).distinct()
 
 
-def checkin_zones(actor: Actor | AnonymousUser) -> models.QuerySet[Any]:
+def checkin_zones(actor: Actor | AnonymousUser) -> models.QuerySet[WorkZone]:
     """Active work zones in the user's network scope: where one can check in today."""
     return zones_in_scope(actor).filter(status="active")
 
@@ -350,7 +345,7 @@ def check_in(
     *,
     actor: Actor,
     worker: Worker,
-    work_zone: Any,
+    work_zone: WorkZone,
     lon: float,
     lat: float,
     accuracy_m: float | None = None,

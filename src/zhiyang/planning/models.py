@@ -25,7 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhiyang.core.access import Scope, organisation_scope_q
+from zhiyang.core.access import scoped_through
 from zhiyang.core.fields import user_fk
 from zhiyang.core.models import OrganisationOwned
 from zhiyang.core.validators import validate_printable
@@ -245,10 +245,6 @@ class Scenario(OrganisationOwned):
             raise ValidationError({"budget_levels_pct": _("Budget levels must differ.")})
 
 
-def _run_scope_q(scope: Scope) -> Q:
-    return organisation_scope_q(scope, organisation="scenario__organisation")
-
-
 class ScenarioRun(models.Model):
     """The solution of a scenario at one budget level."""
 
@@ -281,11 +277,7 @@ class ScenarioRun(models.Model):
     def __str__(self) -> str:
         return f"{self.scenario} · {self.budget_pct:g} %"
 
-    scope_q = staticmethod(_run_scope_q)
-
-
-def _item_scope_q(scope: Scope) -> Q:
-    return organisation_scope_q(scope, organisation="run__scenario__organisation")
+    scope_q = scoped_through(organisation="scenario__organisation")
 
 
 class PlanItem(models.Model):
@@ -356,4 +348,4 @@ class PlanItem(models.Model):
     def area_m2(self) -> float:
         return self.length_m * self.width_m
 
-    scope_q = staticmethod(_item_scope_q)
+    scope_q = scoped_through(organisation="run__scenario__organisation")

@@ -32,10 +32,6 @@ from zhiyang.planning.models import Calibration, PlanItem, Scenario, ScenarioRun
 ITEMS_PER_PAGE = 100
 
 
-def _may(request: HttpRequest, resource: str, action: str) -> bool:
-    return actors.may(request.user, resource, action)
-
-
 def _messages_of(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
 
@@ -52,7 +48,7 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
         "planning/scenario_list.html",
         {
             "scenarios": scenarios.order_by("-created_at", "-id")[:200],
-            "can_add": _may(request, "planning.scenario", "add"),
+            "can_add": actors.may(request.user, "planning.scenario", "add"),
         },
     )
 
@@ -117,7 +113,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page_obj": page,
         "years": years,
         "charts": reports.scenario_charts(runs),
-        "can_run": _may(request, "planning.scenario", "change"),
+        "can_run": actors.may(request.user, "planning.scenario", "change"),
         "can_approve": actors.may(request.user, "planning.approval", "change"),
         "job": scenario.job if scenario.job and not scenario.job.finished else None,
     }
@@ -227,7 +223,7 @@ def treatment_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "planning/treatment_list.html",
-        {"rows": rows, "can_change": _may(request, "planning.treatment", "change")},
+        {"rows": rows, "can_change": actors.may(request.user, "planning.treatment", "change")},
     )
 
 
@@ -376,7 +372,7 @@ def calibration_page(request: HttpRequest) -> HttpResponse:
         "planning/calibration.html",
         {
             "rows": rows,
-            "can_fit": _may(request, "planning.calibration", "add"),
+            "can_fit": actors.may(request.user, "planning.calibration", "add"),
             "organisations": Organisation.objects.order_by("name") if user.is_superuser else None,
         },
     )

@@ -21,7 +21,15 @@ from numpy.typing import NDArray
 F64 = NDArray[np.float64]
 
 TRACK_REQUIRED = ("machine_id", "time_s", "easting_m", "northing_m", "drum_width_m")
-TRACK_OPTIONAL = ("surface_temp_c", "icmv", "vibration", "direction")
+TRACK_OPTIONAL = (
+    "surface_temp_c",
+    "icmv",
+    "vibration",
+    "direction",
+    "heading_deg",
+    "speed_m_s",
+    "speed_kmh",
+)
 SCAN_REQUIRED = ("distance_m", "offset_m", "temp_c")
 
 _DIRECTIONS = {
@@ -82,6 +90,8 @@ class Tracks:
     icmv: F64 | None = None
     vibration: F64 | None = None
     direction: NDArray[np.int8] | None = None
+    heading_deg: F64 | None = None
+    speed_m_s: F64 | None = None
     header: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -154,12 +164,17 @@ def _rows(
 
 def read_tracks_csv(source: str | Path | io.StringIO) -> Tracks:
     """Roller tracks from CSV: ``machine_id,time_s,easting_m,northing_m,drum_width_m`` plus
-    optional ``surface_temp_c,icmv,vibration,direction`` (empty = unknown)."""
+    optional ``surface_temp_c,icmv,vibration,direction,heading_deg`` and ``speed_m_s`` or
+    ``speed_kmh`` (empty = unknown)."""
     header, rows = _rows(_text(source), TRACK_REQUIRED)
     size = len(rows)
     mid = []
     cols = {c: np.empty(size) for c in ("time_s", "easting_m", "northing_m", "drum_width_m")}
-    opt = {c: np.full(size, np.nan) for c in ("surface_temp_c", "icmv", "vibration") if c in header}
+    opt = {
+        c: np.full(size, np.nan)
+        for c in ("surface_temp_c", "icmv", "vibration", "heading_deg", "speed_m_s", "speed_kmh")
+        if c in header
+    }
     dirs = np.zeros(size, np.int8) if "direction" in header else None
     for k, (line, row) in enumerate(rows):
         machine = row["machine_id"].strip()
@@ -197,6 +212,8 @@ def read_tracks_csv(source: str | Path | io.StringIO) -> Tracks:
         icmv=opt.get("icmv"),
         vibration=opt.get("vibration"),
         direction=dirs,
+        heading_deg=opt.get("heading_deg"),
+        speed_m_s=opt["speed_kmh"] / 3.6 if "speed_kmh" in opt else opt.get("speed_m_s"),
     )
 
 
@@ -341,5 +358,14 @@ def read_veta(source: str | Path | io.StringIO) -> Tracks:
         icmv=numbers("icmv", True) if "icmv" in arrays else None,
         vibration=vibration,
         direction=direction,
+        speed_m_s=_veta_speed(numbers("machine-speed", True), header)
+        if "machine-speed" in arrays
+        else None,
         header=header,
     )
+
+
+def _veta_speed(values: F64, header: dict[str, str]) -> F64:
+    """Veta's machine-speed in m/s (km/h when the header says so)."""
+    unit = (header.get("machine-speed-unit") or header.get("speed-unit") or "").lower()
+    return values / 3.6 if unit in ("km/h", "kmh", "kph") else values

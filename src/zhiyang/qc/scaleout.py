@@ -211,7 +211,7 @@ def compaction_over_lake(
     *,
     date: str,
     project: str | None = None,
-    target_passes: int = 1,
+    target_passes: int = compaction.DEFAULTS.target_passes,
     cell_size_m: float = compaction.DEFAULT_CELL_M,
     max_gap_s: float = compaction.DEFAULT_MAX_GAP_S,
     crs: str | None = None,

@@ -35,11 +35,15 @@ from django.utils.translation import gettext as _
 from zhiyang.telemetry.lake import Lake, safe_part
 from zhiyang.works.models import Project
 
-#: Passes every cell should get (AASHTO PP 81 reports the % of the area at the target).
+#: Passes every cell should get when the project's paving setup sets none (AASHTO PP 81
+#: reports the % of the area at the target): the standards data (compaction_qc.toml).
 TARGET_PASSES = 7
 CELL_M = 0.5
+STANDARD = "compaction_qc"
 THERMAL_CELL_M = 0.3
-PATH_STEP_M = 0.2
+#: The paver path keeps a point once the paver is this far from the last (analytics.paving:
+#: GNSS jitter neither adds length nor hides a stop).
+PATH_STEP_M = 0.5
 #: Roller samples further than this from the paver's path are not on the day's mat (driving
 #: to and from the site, another job): they stay out of the pass counts.
 MAT_MARGIN_M = 30.0
@@ -205,7 +209,7 @@ def _compute(project: Project, day: dt.date, source: Lake) -> QcReport:
         "project": {"id": project.pk, "code": project.code, "name": project.name},
         "date": date,
         "readings": {"paver": paver.num_rows, "roller": roller.num_rows},
-        "target_passes": TARGET_PASSES,
+        "target_passes": target_passes(project, setup),
         "cell_size_m": CELL_M,
     }
     report = QcReport(project=project, day=day, summary=summary)
@@ -213,7 +217,7 @@ def _compute(project: Project, day: dt.date, source: Lake) -> QcReport:
         roller = _on_the_mat(paver, roller)
         summary["readings"]["roller_on_mat"] = roller.num_rows
     if roller.num_rows:
-        _compaction(report, roller)
+        _compaction(report, roller, compaction_parameters(project))
     if paver.num_rows:
         _thermal(report, paver)
         _thickness(report, paver, setup)
@@ -236,7 +240,30 @@ def _compute(project: Project, day: dt.date, source: Lake) -> QcReport:
     return report
 
 
-def _compaction(report: QcReport, roller: Any) -> None:
+def compaction_parameters(project: Project) -> Any:
+    """The pass-counting parameters of the project's organisation (standards data with the
+    organisation's overrides; the data file when there are none or they no longer load)."""
+    from zhiyang.analytics import compaction
+
+    try:
+        from zhiyang.standards.services import parameters_for
+
+        result = parameters_for(STANDARD, getattr(project, "organisation", None))
+    except (ImportError, LookupError, ValueError):
+        return compaction.load_parameters()
+    return result if isinstance(result, compaction.CompactionParams) else compaction.DEFAULTS
+
+
+def target_passes(project: Project, setup: Any = None) -> int:
+    """The project's target pass count: its paving setup's, else the standards default."""
+    setup = setup if setup is not None else _setup(project)
+    value = getattr(setup, "target_passes", None)
+    if value:
+        return int(value)
+    return int(compaction_parameters(project).target_passes)
+
+
+def _compaction(report: QcReport, roller: Any, params: Any) -> None:
     from zhiyang.analytics import compaction
 
     lons = roller.column("lon").to_numpy()
@@ -246,6 +273,9 @@ def _compaction(report: QcReport, roller: Any) -> None:
     direction = np.array([{"forward": 1, "reverse": -1}.get(d or "", 0) for d in directions])
     temp = roller.column("surface_temp_c").to_numpy(zero_copy_only=False)
     icmv = roller.column("icmv").to_numpy(zero_copy_only=False)
+    # The messages' heading_deg and speed are not used: against the simulator's truth the
+    # track's own line and the stationary filter on positions were the more accurate
+    # (docs/qc.md).
     grid = compaction.pass_grid(
         np.array(roller.column("device").to_pylist()),
         _times_s(roller.column("time")),
@@ -256,10 +286,11 @@ def _compaction(report: QcReport, roller: Any) -> None:
         direction=direction,
         surface_temp_c=np.asarray(temp, dtype=float),
         icmv=np.asarray(icmv, dtype=float),
+        params=params,
     )
     vibration = [np.nan if v is None else float(v) for v in roller.column("vibration").to_pylist()]
     report.summary["compaction"] = compaction.summarize(
-        grid, target_passes=TARGET_PASSES, vibration=vibration
+        grid, target_passes=int(report.summary["target_passes"]), vibration=vibration
     )
     report.pass_counts = grid.counts
 

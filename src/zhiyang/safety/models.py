@@ -21,9 +21,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhiyang.core.access import Scope, network_scope_q
+from zhiyang.core.access import scoped_through
 from zhiyang.core.fields import latitude_field, longitude_field, user_fk
 from zhiyang.core.validators import validate_photo, validate_printable
+from zhiyang.network.validators import OnRouteMixin
 from zhiyang.safety.choices import (
     CauseCategory,
     ClosedLane,
@@ -44,13 +45,15 @@ from zhiyang.safety.choices import (
 DEFAULT_CARRIAGEWAY_WIDTH_M = 7.5
 
 
-class WorkZone(models.Model):
+class WorkZone(OnRouteMixin, models.Model):
     """A maintenance work zone laid out per JTG H30-2015 on one carriageway of a route.
 
     ``layout`` is what ``analytics.workzone.design_work_zone`` computed (zones, signs, speed
     steps, provenance), placed on the route's chainage by ``services.compute_layout``; it is
     recomputed on every save through the services, never edited by hand.
     """
+
+    chainage_fields = ("work_start_m", "work_end_m")
 
     name = models.CharField(_("name"), max_length=200, validators=[validate_printable])
     route = models.ForeignKey(
@@ -134,7 +137,7 @@ class WorkZone(models.Model):
             f"{format_chainage(self.work_end_m)} {self.name}"
         )
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     @property
     def work_length_m(self) -> float:
@@ -148,6 +151,12 @@ class WorkZone(models.Model):
             and self.work_end_m <= self.work_start_m
         ):
             errors["work_end_m"] = _("The end chainage must be after the start.")
+        for name, message in self.route_chainage_errors(what=_("The work area")).items():
+            errors.setdefault(name, message)
+        for name in ("start_m", "end_m"):  # the layout may start before K0 (its taper)
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                errors[name] = _("A chainage must be a finite number of metres.")
         if (
             self.planned_start is not None
             and self.planned_end is not None
@@ -263,7 +272,7 @@ class TemplateItem(models.Model):
         return self.text
 
 
-class Inspection(models.Model):
+class Inspection(OnRouteMixin, models.Model):
     """One inspection of a place (optionally a work zone) from a template: planned, then done."""
 
     template = models.ForeignKey(
@@ -307,7 +316,7 @@ class Inspection(models.Model):
     def __str__(self) -> str:
         return f"{self.template.name} {self.planned_date:%Y-%m-%d}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     @property
     def failed_count(self) -> int:
@@ -343,12 +352,10 @@ class InspectionResult(models.Model):
     def __str__(self) -> str:
         return f"{self.item.text}: {self.result}"
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return network_scope_q(scope, route="inspection__route", district="inspection__district")
+    scope_q = scoped_through(route="inspection__route", district="inspection__district")
 
 
-class Hazard(models.Model):
+class Hazard(OnRouteMixin, models.Model):
     """A safety hazard (安全隐患) and its closed loop: reported → assigned → rectified →
     verified → closed (a rejected rectification goes back to ``assigned``).
 
@@ -435,7 +442,7 @@ class Hazard(models.Model):
 
         return f"{self.route.code} {format_chainage(self.chainage_m)} {self.description[:30]}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     @property
     def is_open(self) -> bool:
@@ -472,12 +479,10 @@ class HazardEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.action}"
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return network_scope_q(scope, route="hazard__route", district="hazard__district")
+    scope_q = scoped_through(route="hazard__route", district="hazard__district")
 
 
-class Incident(models.Model):
+class Incident(OnRouteMixin, models.Model):
     """A safety incident (事故/未遂) with its cause analysis and corrective actions."""
 
     route = models.ForeignKey(
@@ -531,9 +536,10 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.get_incident_type_display()}"
 
-    scope_q = staticmethod(network_scope_q)
+    scope_q = scoped_through(route="route", district="district")
 
     def clean(self) -> None:
+        super().clean()  # the chainage on the route
         categories = self.cause_categories or []
         if not isinstance(categories, list) or any(
             c not in CauseCategory.values for c in categories

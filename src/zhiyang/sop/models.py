@@ -20,13 +20,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhiyang.core.access import Scope
+from zhiyang.core.access import scoped_through
 from zhiyang.core.choices import Role
 from zhiyang.core.fields import latitude_field, longitude_field, user_fk
 from zhiyang.core.validators import validate_photo, validate_printable
 from zhiyang.sop.choices import NcrStatus, RunStatus, VersionStatus
 from zhiyang.works.choices import Process
-from zhiyang.works.models import project_scope_q
 
 
 class WorkInstruction(models.Model):
@@ -100,13 +99,6 @@ class InstructionVersion(models.Model):
         return next((s for s in self.steps if s.get("code") == code), None)
 
 
-def _run_scope(prefix: str) -> Any:
-    def scope_q(scope: Scope) -> Q:
-        return project_scope_q(scope, f"{prefix}work_order__project__")
-
-    return staticmethod(scope_q)
-
-
 class ChecklistRun(models.Model):
     """A work instruction executed on a work order, submitted from the phone in one go."""
 
@@ -148,7 +140,7 @@ class ChecklistRun(models.Model):
 
         return reverse("sop:run-detail", args=[self.pk])
 
-    scope_q = _run_scope("")
+    scope_q = scoped_through(project="work_order__project")
 
 
 class StepResult(models.Model):
@@ -178,7 +170,7 @@ class StepResult(models.Model):
     def __str__(self) -> str:
         return f"{self.run_id}/{self.step_code}"
 
-    scope_q = _run_scope("run__")
+    scope_q = scoped_through(project="run__work_order__project")
 
 
 class StepPhoto(models.Model):
@@ -201,7 +193,7 @@ class StepPhoto(models.Model):
     def __str__(self) -> str:
         return f"{self.result} {self.code}"
 
-    scope_q = _run_scope("result__run__")
+    scope_q = scoped_through(project="result__run__work_order__project")
 
 
 class SignOff(models.Model):
@@ -227,7 +219,7 @@ class SignOff(models.Model):
     def __str__(self) -> str:
         return f"{self.run_id}/{self.step_code or '*'} {self.role}"
 
-    scope_q = _run_scope("run__")
+    scope_q = scoped_through(project="run__work_order__project")
 
 
 class NonConformance(models.Model):
@@ -266,4 +258,4 @@ class NonConformance(models.Model):
 
         return reverse("sop:ncr-detail", args=[self.pk])
 
-    scope_q = _run_scope("run__")
+    scope_q = scoped_through(project="run__work_order__project")

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhiyang.core import jsonsafe
 from zhiyang.core.models import Organisation
 
 
@@ -22,12 +23,16 @@ def parse_overrides(text: str) -> dict[str, Any]:
         raise ValidationError(gettext("Give the values to override."))
     if text.startswith("{"):
         try:
-            value = json.loads(text)
+            value = jsonsafe.loads(text)
+        except jsonsafe.TooDeep as exc:
+            raise ValidationError(str(exc)) from exc
         except json.JSONDecodeError as exc:
             raise ValidationError(gettext("Not valid JSON: %(error)s") % {"error": exc}) from exc
     else:
         try:
-            value = tomllib.loads(text)
+            value = jsonsafe.toml_loads(text)
+        except jsonsafe.TooDeep as exc:
+            raise ValidationError(str(exc)) from exc
         except tomllib.TOMLDecodeError as exc:
             raise ValidationError(gettext("Not valid TOML: %(error)s") % {"error": exc}) from exc
     if not isinstance(value, dict) or not value:

@@ -32,6 +32,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from zhiyang.core import jsonsafe
+
 #: Where the engines' data files live (a package resource, so it works from a wheel too).
 DATA_PACKAGE = "zhiyang.analytics"
 DATA_DIR = "standards"
@@ -153,6 +155,15 @@ REGISTRY: tuple[Standard, ...] = (
         ),
     ),
     Standard(
+        code="compaction_qc",
+        purpose=_("Intelligent-compaction pass counting and paver thermal profiling (QC)"),
+        file="compaction_qc.toml",
+        module="zhiyang.analytics.compaction",
+        loader=_module_loader(
+            "compaction_qc.toml", "zhiyang.analytics.compaction", "load_parameters"
+        ),
+    ),
+    Standard(
         code="jtg_f40_2004",
         purpose=_("Paving, rolling and spraying acceptance ranges (work instructions)"),
         file="jtg_f40_2004.toml",
@@ -231,15 +242,32 @@ def get(code: str) -> Standard | None:
 # --------------------------------------------------------------------------- overrides
 
 
+def check_depth(standard: Standard, overrides: Mapping[str, Any]) -> None:
+    """Raise ``OverrideError`` if ``overrides`` nest deeper than the standard's data file
+    can (measured without recursion: a document hundreds of levels deep would otherwise
+    break ``copy.deepcopy`` in the merge before the engine could refuse it)."""
+    limit = min(jsonsafe.value_depth(raw_file(standard.file)), jsonsafe.MAX_DEPTH)
+    if jsonsafe.value_depth(dict(overrides)) > limit:
+        raise OverrideError(jsonsafe.too_deep_message(limit))
+
+
 def merge_overrides(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     """``over`` deep-merged over ``base`` (tables merge key by key; anything else replaces).
 
     This is how organisation overrides are laid over the overrides for every organisation.
+    Documents deeper than ``jsonsafe.MAX_DEPTH`` are refused (``OverrideError``) first.
     """
+    for document in (base, over):
+        if jsonsafe.value_depth(dict(document)) > jsonsafe.MAX_DEPTH:
+            raise OverrideError(jsonsafe.too_deep_message(jsonsafe.MAX_DEPTH))
+    return _merge(base, over)
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     merged = copy.deepcopy(dict(base))
     for key, value in over.items():
         if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = merge_overrides(merged[key], value)
+            merged[key] = _merge(merged[key], value)
         else:
             merged[key] = copy.deepcopy(value)
     return merged

@@ -91,11 +91,15 @@ def _standard(code: str) -> registry.Standard:
     return standard
 
 
-def _check_shape(overrides: Any) -> None:
+def _check_shape(standard: registry.Standard, overrides: Any) -> None:
     if not isinstance(overrides, Mapping) or not overrides:
         raise ValidationError(
             {"overrides": [_("Give the values to override as a table (a JSON object).")]}
         )
+    try:
+        registry.check_depth(standard, overrides)
+    except registry.OverrideError as exc:
+        raise ValidationError({"overrides": [str(exc)]}) from exc
 
 
 def _ensure_may_set(actor: Actor, organisation_id: int | None) -> None:
@@ -186,7 +190,7 @@ def create_override(
 ) -> ParameterOverride:
     """A new override, validated through the standard's engine; audited."""
     entry = _standard(standard)
-    _check_shape(overrides)
+    _check_shape(entry, overrides)
     org_id = _organisation_id(organisation)
     _ensure_may_set(actor, org_id)
     with transaction.atomic():
@@ -232,7 +236,7 @@ def update_override(
                 setattr(obj, name, data[name])
         if "reason" in data:
             obj.reason = (obj.reason or "").strip()
-        _check_shape(obj.overrides)
+        _check_shape(entry, obj.overrides)
         _ensure_may_set(actor, obj.organisation_id)
         obj.full_clean()
         _check(entry, obj, removing=not obj.active)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from zhiyang.telemetry import device_views
+from zhiyang.telemetry.views import devices as device_views
 
 urlpatterns: list[URLPattern] = [
     path("devices/", device_views.device_list, name="device-list"),

@@ -1,13 +1,24 @@
-"""FilterSets of the device and dead-letter lists (pages and API alike)."""
+"""FilterSets of the device, dead-letter and alarm lists (pages and API alike)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from zhiyang.core.access import restrict
+from zhiyang.core.filters import id_filter
+from zhiyang.telemetry.alarms import rule_label
 from zhiyang.telemetry.choices import MachineType, Transport
-from zhiyang.telemetry.models import DeadLetter, Device
+from zhiyang.telemetry.models import Alarm, AlarmStatus, DeadLetter, Device, Severity
+from zhiyang.telemetry.rules import RULES
+from zhiyang.works.models import Project
+
+# The alarms still waiting for someone (the alarm page's default).
+OPEN = (AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED)
 
 
 class DeviceFilter(django_filters.FilterSet):
@@ -42,3 +53,47 @@ class DeadLetterFilter(django_filters.FilterSet):
         self, queryset: QuerySet[DeadLetter], name: str, value: str
     ) -> QuerySet[DeadLetter]:
         return queryset.filter(device_code__icontains=value)
+
+
+def _projects(request: Any) -> QuerySet[Project]:
+    if request is None:
+        return Project.objects.none()
+    return restrict(Project.objects.all(), request.user, "view").order_by("code")
+
+
+class AlarmFilter(django_filters.FilterSet):
+    """Alarms by state, severity, rule, project, device and machine.
+
+    ``status`` also takes ``open`` (active or acknowledged) and ``all``; without it the API
+    lists every alarm and the page shows the open ones (``AlarmList.filter_data``).
+    """
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("open", _("Open")), ("all", _("All")), *AlarmStatus.choices],
+        method="filter_status",
+        empty_label=None,
+    )
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
+    rule = django_filters.ChoiceFilter(
+        label=_("Rule"), choices=lambda: [(rule, rule_label(rule)) for rule in RULES]
+    )
+    project = django_filters.ModelChoiceFilter(label=_("Project"), queryset=_projects)
+    device = id_filter(_("device"), "device_id")
+    equipment = id_filter(_("Machine"), "equipment_id")
+
+    class Meta:
+        model = Alarm
+        fields = ["status", "severity", "rule", "project", "device", "equipment"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("device", "equipment"):  # for the API and links, not drawn on the page
+            self.form.fields[name].widget = forms.HiddenInput()
+
+    def filter_status(self, queryset: QuerySet[Alarm], name: str, value: str) -> QuerySet[Alarm]:
+        if value == "open":
+            return queryset.filter(status__in=OPEN)
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value)

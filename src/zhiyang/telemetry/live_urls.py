@@ -2,24 +2,24 @@
 
 from django.urls import URLPattern, path
 
-from zhiyang.telemetry import live_views
+from zhiyang.telemetry.views import alarms, live
 
 urlpatterns: list[URLPattern] = [
-    path("live/", live_views.live_page, name="live"),
-    path("live/stream/", live_views.live_stream, name="live-stream"),
-    path("live/map.geojson", live_views.live_map_data, name="live-map-data"),
-    path("alarms/", live_views.alarm_list, name="alarm-list"),
+    path("live/", live.live_page, name="live"),
+    path("live/stream/", live.live_stream, name="live-stream"),
+    path("live/map.geojson", live.live_map_data, name="live-map-data"),
+    path("alarms/", alarms.alarm_list, name="alarm-list"),
     path(
         "alarms/<int:pk>/acknowledge/",
-        live_views.alarm_action,
+        alarms.alarm_action,
         {"action": "acknowledge"},
         name="alarm-acknowledge",
     ),
     path(
         "alarms/<int:pk>/resolve/",
-        live_views.alarm_action,
+        alarms.alarm_action,
         {"action": "resolve"},
         name="alarm-resolve",
     ),
-    path("setup/<int:project_pk>/", live_views.setup_edit, name="setup"),
+    path("setup/<int:project_pk>/", live.setup_edit, name="setup"),
 ]

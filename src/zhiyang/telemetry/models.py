@@ -7,26 +7,18 @@ dead letters). Every row is scoped through its machine's organisation, like flee
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhiyang.fleet.models import _through_equipment
+from zhiyang.core.access import scoped_through
 from zhiyang.telemetry.choices import MachineType, Transport
 
 DEVICE_CODE_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
-
-
-def _through_device(scope: Any) -> Q:
-    from zhiyang.core.access import organisation_scope_q
-
-    return organisation_scope_q(scope, organisation="device__equipment__organisation")
 
 
 class Device(models.Model):
@@ -59,7 +51,7 @@ class Device(models.Model):
     token_issued_at = models.DateTimeField(_("token issued"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["code"]
@@ -97,7 +89,7 @@ class DeviceState(models.Model):
     readings = models.BigIntegerField(_("readings accepted"), default=0)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now, db_index=True)
 
-    scope_q = staticmethod(_through_device)
+    scope_q = scoped_through(machine="device__equipment")
 
     class Meta:
         verbose_name = _("device state")
@@ -127,7 +119,7 @@ class DeadLetter(models.Model):
 
     # A reading from an unknown device belongs to no organisation: only users who see the
     # whole network (administrators) see those.
-    scope_q = staticmethod(_through_device)
+    scope_q = scoped_through(machine="device__equipment")
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -139,12 +131,6 @@ class DeadLetter(models.Model):
 
 
 # --------------------------------------------------------------------------- live rules
-
-
-def _through_project(scope: Any) -> Q:
-    from zhiyang.works.models import project_scope_q
-
-    return project_scope_q(scope, prefix="project__")
 
 
 class BinderGrade(models.TextChoices):
@@ -248,6 +234,13 @@ class PavingSetup(models.Model):
     paver_stop_s = models.FloatField(
         _("paver stop limit (s)"), default=120.0, validators=[MinValueValidator(1.0)]
     )
+    target_passes = models.PositiveSmallIntegerField(
+        _("target roller passes"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("Passes every cell of the mat should get. Empty: the standards default."),
+    )
     spray_base = models.CharField(
         _("sprayed surface"), max_length=16, choices=SprayBase.choices, default="", blank=True
     )
@@ -271,7 +264,7 @@ class PavingSetup(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
-    scope_q = staticmethod(_through_project)
+    scope_q = scoped_through(project="project")
 
     class Meta:
         ordering = ["project"]
@@ -360,7 +353,7 @@ class Alarm(models.Model):
     notified_roles = models.JSONField(_("notified roles"), default=list, blank=True)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
 
-    scope_q = staticmethod(_through_equipment)
+    scope_q = scoped_through(machine="equipment")
 
     class Meta:
         ordering = ["-raised_at", "-id"]

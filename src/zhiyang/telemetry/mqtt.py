@@ -8,6 +8,15 @@ not read and TCP pushes back on the broker); the ingest thread takes batches, ap
 one fsync and only then sends the PUBACKs. A message received on a connection that has
 since dropped is not acknowledged (its packet id may be reused): the broker sends it again
 and the lake drops it as a duplicate.
+
+Scaling out: with ``shared_group`` set (``ZHIYANG_MQTT_SHARED_GROUP``, or ``zhiyang telemetry
+subscribe --processes N``) the subscriber joins the MQTT 5 shared subscription
+``$share/<group>/zhiyang/v1/+/readings``: the broker hands each message to one member of the
+group, so several subscriber processes (each with its own client id, session and lake
+writer) share the load on several cores. Each member still acknowledges only after its own
+durable write; a message left unacknowledged by a member that went away is delivered again
+(to a member of the group), and the lake's readers drop any (device, seq) copy that two
+members both wrote (see lake.py), so counts stay exact.
 """
 
 from __future__ import annotations
@@ -42,12 +51,20 @@ class MqttSettings:
     password: str = ""
     client_id: str = "zhiyang-ingest"
     keepalive: int = 30
+    shared_group: str = ""  # MQTT 5 shared subscription group ("" = a plain subscription)
+
+    @property
+    def topic_filter(self) -> str:
+        """What the subscriber subscribes to: the readings, shared in the group if any."""
+        if self.shared_group:
+            return f"$share/{self.shared_group}/{READINGS_FILTER}"
+        return READINGS_FILTER
 
 
 def settings_from_env(environ: Any = None) -> MqttSettings:
     """ZHIYANG_MQTT_URL (``mqtt://user:password@host:port``), then the single variables
     ZHIYANG_MQTT_USERNAME, ZHIYANG_MQTT_PASSWORD, ZHIYANG_MQTT_PASSWORD_FILE,
-    ZHIYANG_MQTT_CLIENT_ID."""
+    ZHIYANG_MQTT_CLIENT_ID, ZHIYANG_MQTT_SHARED_GROUP."""
     env = os.environ if environ is None else environ
     out = MqttSettings()
     url = env.get("ZHIYANG_MQTT_URL")
@@ -65,6 +82,7 @@ def settings_from_env(environ: Any = None) -> MqttSettings:
         with open(env["ZHIYANG_MQTT_PASSWORD_FILE"], encoding="utf-8") as handle:
             out.password = handle.read().strip()
     out.client_id = env.get("ZHIYANG_MQTT_CLIENT_ID", out.client_id)
+    out.shared_group = env.get("ZHIYANG_MQTT_SHARED_GROUP", out.shared_group)
     return out
 
 
@@ -124,7 +142,7 @@ class Subscriber:
             return
         self.generation += 1
         self.connected.set()
-        client.subscribe(READINGS_FILTER, qos=1)
+        client.subscribe(self.config.topic_filter, qos=1)
         log.info("MQTT connected (session present: %s)", flags.session_present)
 
     def _on_disconnect(

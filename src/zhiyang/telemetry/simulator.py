@@ -153,6 +153,9 @@ class ShiftConfig:
     #: Mat already laid behind the paver at the start (the shift is joined mid-way), so the
     #: rollers have work from the first minute.
     lead_m: float = 30.0
+    #: Horizontal GNSS noise (standard deviation per axis, m) on every position: RTK on the
+    #: machines is 1-3 cm.
+    gnss_noise_m: float = 0.015
 
     def __post_init__(self) -> None:
         unknown = set(self.faults) - set(FAULTS)
@@ -285,12 +288,13 @@ class Shift:
 
     # --- geometry -------------------------------------------------------------------------
 
-    def _positions(
-        self, chainage: np.ndarray, offset: np.ndarray, noise_m: float = 0.015
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(lon, lat, heading in degrees) at chainages and signed offsets (+ right)."""
+    def xy(self, chainage: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Noise-free projected positions (the route line's UTM CRS, ``self.epsg``) at
+        chainages and signed offsets (+ right), and the unit direction of the route there."""
         c = self.config
         line = self._line
+        chainage = np.asarray(chainage, dtype=float)
+        offset = np.asarray(offset, dtype=float)
         along = (chainage - c.route_start_m) / (c.route_end_m - c.route_start_m) * line.length
         along = np.clip(along, 0.0, line.length)
         cum = line.cumulative
@@ -302,11 +306,33 @@ class Shift:
         b = line.xy[index + 1]
         points = a + (b - a) * t[:, None]
         direction = (b - a) / safe[:, None]
+        x = points[:, 0] + direction[:, 1] * offset
+        y = points[:, 1] - direction[:, 0] * offset
+        return np.column_stack([x, y]), direction
+
+    @property
+    def epsg(self) -> int:
+        return int(self._line.epsg)
+
+    @property
+    def metres_per_chainage_m(self) -> float:
+        """Ground metres per metre of chainage (the route's chainage is stretched onto its
+        line)."""
+        c = self.config
+        return float(self._line.length) / (c.route_end_m - c.route_start_m)
+
+    def _positions(
+        self, chainage: np.ndarray, offset: np.ndarray, noise_m: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(lon, lat, heading in degrees) at chainages and signed offsets (+ right), with the
+        GNSS noise of the config (``noise_m`` overrides it)."""
+        noise = self.config.gnss_noise_m if noise_m is None else noise_m
+        points, direction = self.xy(chainage, offset)
         dx, dy = direction[:, 0], direction[:, 1]
-        jitter = self._rng.normal(0.0, noise_m, (len(chainage), 2))
-        x = points[:, 0] + dy * offset + jitter[:, 0]
-        y = points[:, 1] - dx * offset + jitter[:, 1]
-        _forward, inverse = transformers(line.epsg)
+        jitter = self._rng.normal(0.0, noise, (len(chainage), 2))
+        x = points[:, 0] + jitter[:, 0]
+        y = points[:, 1] + jitter[:, 1]
+        _forward, inverse = transformers(self._line.epsg)
         lon, lat = inverse.transform(x, y)
         heading = np.degrees(np.arctan2(dx, dy)) % 360.0
         return np.asarray(lon), np.asarray(lat), heading
@@ -654,6 +680,7 @@ class Shift:
             pass_no[i] = s.pass_no
         moving = np.array([d != "stopped" for d in direction])
         lon, lat, heading = self._positions(chainage, offset)
+        heading = (heading + _steer_deg(segments, index)) % 360.0
         speed = np.where(moving, pattern.speed_kmh + rng.normal(0.0, 0.1, len(t)), 0.0)
         speed = np.clip(speed, 0.0, 30.0)
         surface = self.mat_temperature(chainage, t) - 1.0 + rng.normal(0.0, 0.8, len(t))
@@ -712,6 +739,20 @@ class Shift:
                 }
             )
         return out
+
+
+def _steer_deg(segments: list[_Segment], index: np.ndarray) -> np.ndarray:
+    """Per sample, the angle (degrees, clockwise) of the machine's axis from the route
+    direction: a roller steering across lanes faces along its oblique path (its body, facing
+    forward, also when reversing); standing, it keeps the angle it had."""
+    angles = np.zeros(len(segments))
+    last = 0.0
+    for k, s in enumerate(segments):
+        dc, do = s.c1 - s.c0, s.o1 - s.o0
+        if s.direction != "stopped" and (dc or do):
+            last = math.degrees(math.atan(do / dc)) if dc else math.copysign(90.0, do)
+        angles[k] = last
+    return angles[index]
 
 
 def simulate(config: ShiftConfig) -> Shift:

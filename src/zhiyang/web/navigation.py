@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.core import actors
 
@@ -36,11 +37,15 @@ PEOPLE = _("People")
 FLEET = _("Equipment")
 MONITORING = _("Monitoring")
 SAFETY = _("Safety")
+ASSETS = _("Road assets")
 WORKS = _("Works")
 PLANNING = _("Planning")
+PATROL = _("Patrol")
+CONTRACTS = _("Contracts")
 ADMINISTRATION = _("Administration")
 
 MENU: tuple[NavItem, ...] = (
+    NavItem(pgettext_lazy("home page", "Today"), "web:today", None, "checklist", OVERVIEW),
     NavItem(_("Dashboard"), "web:dashboard", None, "dashboard", OVERVIEW),
     NavItem(_("Map"), "web:map", "network.section", "map", OVERVIEW),
     NavItem(_("Notifications"), "notify:inbox-list", "notify.inboxitem", "megaphone", OVERVIEW),
@@ -71,12 +76,30 @@ MENU: tuple[NavItem, ...] = (
         CONDITION,
         action="add",
     ),
+    NavItem(_("Road assets"), "assets:asset-list", "assets.asset", "route", ASSETS),
+    NavItem(_("Asset map"), "assets:map", "assets.asset", "map", ASSETS),
+    NavItem(_("Structures"), "assets:structure-list", "assets.asset", "checklist", ASSETS),
+    NavItem(
+        _("Capture inspection"),
+        "assets:capture",
+        "assets.inspection",
+        "pin",
+        ASSETS,
+        action="add",
+    ),
+    NavItem(_("MQI"), "assets:mqi", "assets.asset", "chart", ASSETS),
     NavItem(_("Check in"), "people:checkin", "people.checkin", "pin", PEOPLE, action="add"),
     NavItem(_("Workers"), "people:worker-list", "people.worker", "users", PEOPLE),
     NavItem(_("Crews"), "people:crew-list", "people.crew", "users", PEOPLE),
     NavItem(_("Safety briefings"), "people:briefing-list", "people.briefing", "megaphone", PEOPLE),
     NavItem(_("Attendance"), "people:checkin-list", "people.checkin", "checklist", PEOPLE),
-    NavItem(_("Machines"), "fleet:equipment-list", "fleet.equipment", "truck", FLEET),
+    NavItem(
+        pgettext_lazy("ledger", "Machines"),
+        "fleet:equipment-list",
+        "fleet.equipment",
+        "truck",
+        FLEET,
+    ),
     NavItem(_("Fleet map"), "fleet:map", "fleet.equipment", "map", FLEET),
     NavItem(_("Service due"), "fleet:service-list", "fleet.serviceinterval", "wrench", FLEET),
     NavItem(
@@ -101,6 +124,10 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Work zones"), "safety:workzone-list", "safety.workzone", "cone", SAFETY),
     NavItem(_("Inspections"), "safety:inspection-list", "safety.inspection", "checklist", SAFETY),
     NavItem(_("Incidents"), "safety:incident-list", "safety.incident", "incident", SAFETY),
+    NavItem(_("Patrol now"), "patrol:record", "patrol.patrol", "map", PATROL, action="add"),
+    NavItem(_("Patrol calendar"), "patrol:calendar", "patrol.patrolplan", "checklist", PATROL),
+    NavItem(_("Findings"), "patrol:finding-list", "patrol.finding", "alert", PATROL),
+    NavItem(_("Repair tasks"), "patrol:task-list", "patrol.repairtask", "wrench", PATROL),
     NavItem(_("Scenarios"), "planning:scenario-list", "planning.scenario", "chart", PLANNING),
     NavItem(
         _("Treatment catalogue"),
@@ -132,6 +159,22 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Checklist runs"), "sop:run-list", "sop.checklistrun", "checklist", WORKS),
     NavItem(_("Non-conformances"), "sop:ncr-list", "sop.nonconformance", "alert", WORKS),
     NavItem(_("Work instructions"), "sop:instruction-list", "sop.workinstruction", "report", WORKS),
+    NavItem(_("Contracts"), "contracts:contract-list", "contracts.contract", "report", CONTRACTS),
+    NavItem(
+        pgettext_lazy("contracts", "Measurement"),
+        "contracts:period-list",
+        "contracts.measurementperiod",
+        "chart",
+        CONTRACTS,
+    ),
+    NavItem(
+        _("Assess"),
+        "contracts:assessment-create",
+        "contracts.assessment",
+        "checklist",
+        CONTRACTS,
+        action="add",
+    ),
     NavItem(
         _("Standards"), "standards:list", "standards.parameteroverride", "report", ADMINISTRATION
     ),

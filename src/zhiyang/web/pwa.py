@@ -103,7 +103,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
             "daily reports, also without a connection."
         ),
         "lang": get_language() or settings.LANGUAGE_CODE,
-        "start_url": reverse("web:dashboard"),
+        "start_url": reverse("web:home"),
         "scope": "/",
         "display": "standalone",
         "orientation": "any",

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from zhiyang.web import pwa, views
+from zhiyang.web import pwa, today, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("home/", today.home, name="home"),
+    path("today/", today.today, name="today"),
     path("map/", views.network_map, name="map"),
     # The PWA (web/pwa.py): manifest and service worker from the root scope, offline pages.
     path("manifest.webmanifest", pwa.manifest, name="manifest"),

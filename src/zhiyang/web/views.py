@@ -95,11 +95,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "organisation": organisation,
         "show_map": user.may("network.section", "view"),  # type: ignore[union-attr]
         "geojson_url": reverse("section-geojson"),
+        "extent": network_extent(user),
     }
     return render(request, "web/dashboard.html", context)
+
+
+def network_extent(user: Any) -> str:
+    """ "west,south,east,north" of the routes in scope: bounded maps fit it, then ask for
+    their view's sections only (data-bbox)."""
+    from django.db.models import Max, Min
+
+    box = restrict_for_totals(Route.objects.order_by(), user).aggregate(
+        w=Min("min_lon"), s=Min("min_lat"), e=Max("max_lon"), n=Max("max_lat")
+    )
+    if box["w"] is None:
+        return ""
+    return ",".join(f"{box[k]:.5f}" for k in ("w", "s", "e", "n"))
 
 
 def network_map(request: HttpRequest) -> HttpResponse:
     if not request.user.may("network.section", "view"):  # type: ignore[union-attr]
         raise PermissionDenied
-    return render(request, "web/map.html", {"geojson_url": reverse("section-geojson")})
+    context = {"geojson_url": reverse("section-geojson"), "extent": network_extent(request.user)}
+    return render(request, "web/map.html", context)

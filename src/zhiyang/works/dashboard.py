@@ -3,16 +3,22 @@ behind schedule and the percent complete of the branch programme."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from zhiyang.core import actors
+from zhiyang.core.access import restrict
+from zhiyang.network.chainage import format_chainage
 from zhiyang.web.tiles import Tile
+from zhiyang.web.today import TodayItem
 from zhiyang.works import progress as service
-from zhiyang.works.choices import ProjectStatus
+from zhiyang.works.assignments import todays_work_orders
+from zhiyang.works.choices import DailyReportStatus, ProjectStatus
+from zhiyang.works.models import DailyReport
 
 
 def tiles(user: Any) -> list[Tile]:
@@ -60,3 +66,68 @@ def tiles(user: Any) -> list[Tile]:
             )
         )
     return result
+
+
+def today(user: Any, day: datetime.date) -> list[TodayItem]:
+    """The user's work orders for the day (with the daily report still to file) and, for
+    whoever approves them, the daily reports waiting."""
+    items: list[TodayItem] = []
+    if actors.may(user, "works.workorder", "view"):
+        orders = list(todays_work_orders(user, day))
+        # A daily report is one per project, crew and day (施工日志).
+        filed = set(
+            DailyReport.objects.filter(
+                date=day, project__in={o.project_id for o in orders}
+            ).values_list("project_id", "crew_id")
+        )
+        may_report = actors.may(user, "works.dailyreport", "add")
+        for order in orders:
+            late = order.planned_end < day
+            span = ""
+            if order.start_m is not None and order.end_m is not None:
+                span = f"{format_chainage(order.start_m)}–{format_chainage(order.end_m)}"
+            items.append(
+                TodayItem(
+                    key="work-order",
+                    section="late" if late else "work",
+                    title=f"{order.project.code} · {order.title}",
+                    detail=" · ".join(
+                        part
+                        for part in (
+                            order.project.route.code,
+                            span,
+                            str(_("due %(date)s") % {"date": order.planned_end}),
+                        )
+                        if part
+                    ),
+                    url=reverse("works:workorder-detail", args=[order.pk]),
+                    tone="bad" if late else "",
+                )
+            )
+        pending = {o.project for o in orders if (o.project_id, o.crew_id) not in filed}
+        for project in sorted(pending, key=lambda p: p.code):
+            if may_report:
+                items.append(
+                    TodayItem(
+                        key="daily-report",
+                        section="work",
+                        title=_("Daily report for %(project)s") % {"project": project.code},
+                        url=reverse("works:daily-report-form", args=[project.pk]),
+                        action=pgettext("today action", "Write"),
+                    )
+                )
+    if actors.may(user, "works.approval", "change"):
+        waiting = restrict(
+            DailyReport.objects.filter(status=DailyReportStatus.SUBMITTED), user
+        ).count()
+        if waiting:
+            items.append(
+                TodayItem(
+                    key="reports-to-approve",
+                    section="confirm",
+                    title=_("%(count)d daily report(s) waiting for approval") % {"count": waiting},
+                    url=reverse("works:approval-list"),
+                    action=pgettext("today action", "Review"),
+                )
+            )
+    return items

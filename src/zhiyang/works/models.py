@@ -22,10 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhiyang.core.access import Scope
+from zhiyang.core import quantities
+from zhiyang.core.access import scoped_through
 from zhiyang.core.fields import latitude_field, longitude_field, user_fk
 from zhiyang.core.models import OrganisationOwned
 from zhiyang.core.validators import validate_multiline_text, validate_photo, validate_printable
+from zhiyang.network.validators import OnRouteMixin, chainage_errors
 from zhiyang.works.choices import (
     DailyReportStatus,
     Process,
@@ -49,25 +51,10 @@ def _money(verbose: Any, **kwargs: Any) -> models.DecimalField:
     )
 
 
-def project_scope_q(scope: Scope, prefix: str = "") -> Q:
-    """Rows of projects on a route in scope, crossing a district in scope, or owned by the
-    user's organisation. ``prefix`` is the path to the project (``"project__"``)."""
-    p = prefix
-    return (
-        Q(**{f"{p}route_id__in": scope.route_ids})
-        | Q(
-            **{
-                f"{p}route__sections__district_id__in": scope.district_ids,
-                f"{p}route__sections__start_m__lt": F(f"{p}end_m"),
-                f"{p}route__sections__end_m__gt": F(f"{p}start_m"),
-            }
-        )
-        | Q(**{f"{p}organisation_id__in": scope.organisation_ids})
-    )
-
-
-class Project(OrganisationOwned):
+class Project(OnRouteMixin, OrganisationOwned):
     """A maintenance project (养护工程): one treatment on a route between two chainages."""
+
+    chainage_fields = ("start_m", "end_m")
 
     code = models.CharField(
         _("project code"), max_length=40, unique=True, validators=[validate_printable]
@@ -123,9 +110,7 @@ class Project(OrganisationOwned):
     def get_absolute_url(self) -> str:
         return reverse("works:project-detail", args=[self.pk])
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return project_scope_q(scope)
+    scope_q = scoped_through(project="")
 
     @property
     def length_m(self) -> float:
@@ -141,8 +126,8 @@ class Project(OrganisationOwned):
         if self.start_m is not None and self.end_m is not None:
             if self.end_m <= self.start_m:
                 errors["end_m"] = _("The end chainage must be after the start.")
-            elif self.route_id is not None and not self.route.covers(self.start_m, self.end_m):
-                errors["start_m"] = _("The project must lie within the route's chainage range.")
+            else:
+                errors.update(self.route_chainage_errors(what=_("The project")))
         if (
             self.planned_start is not None
             and self.planned_end is not None
@@ -226,9 +211,7 @@ class WorkOrder(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("works:workorder-detail", args=[self.pk])
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return project_scope_q(scope, "project__")
+    scope_q = scoped_through(project="project")
 
     @property
     def planned_value_yuan(self) -> Decimal:
@@ -245,7 +228,10 @@ class WorkOrder(models.Model):
         if (self.start_m is None) != (self.end_m is None):
             errors["end_m"] = _("Give both chainages or neither.")
         elif self.start_m is not None and self.end_m is not None:
-            if self.end_m <= self.start_m:
+            finite = chainage_errors(None, {"start_m": self.start_m, "end_m": self.end_m})
+            if finite:
+                errors.update(finite)
+            elif self.end_m <= self.start_m:
                 errors["end_m"] = _("The end chainage must be after the start.")
             elif self.project_id is not None and (
                 self.start_m < self.project.start_m or self.end_m > self.project.end_m
@@ -257,6 +243,9 @@ class WorkOrder(models.Model):
             and self.actual_finish < self.actual_start
         ):
             errors["actual_finish"] = _("The actual finish must not be before the start.")
+        problem = quantities.quantity_error(self.planned_quantity, self.unit)
+        if problem:
+            errors["planned_quantity"] = problem
         if errors:
             raise ValidationError(errors)
 
@@ -348,9 +337,7 @@ class DailyReport(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("works:daily-report-detail", args=[self.pk])
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return project_scope_q(scope, "project__")
+    scope_q = scoped_through(project="project")
 
     def clean(self) -> None:
         if (
@@ -403,9 +390,7 @@ class DailyQuantity(models.Model):
     def __str__(self) -> str:
         return f"{self.report} · {self.work_order.title}: {self.quantity}"
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return project_scope_q(scope, "report__project__")
+    scope_q = scoped_through(project="report__project")
 
     def clean(self) -> None:
         if (
@@ -414,6 +399,10 @@ class DailyQuantity(models.Model):
             and self.work_order.project_id != self.report.project_id
         ):
             raise ValidationError({"work_order": _("The work order belongs to another project.")})
+        if self.work_order_id is not None:
+            problem = quantities.quantity_error(self.quantity, self.work_order.unit)
+            if problem:
+                raise ValidationError({"quantity": problem})
 
 
 class DailyPhoto(models.Model):
@@ -440,6 +429,4 @@ class DailyPhoto(models.Model):
     def __str__(self) -> str:
         return f"{self.report} · {self.caption or self.photo.name}"
 
-    @staticmethod
-    def scope_q(scope: Scope) -> Q:
-        return project_scope_q(scope, "report__project__")
+    scope_q = scoped_through(project="report__project")

@@ -9,7 +9,11 @@ there and in docs/progress.md). What counts:
 - quantities of **submitted and approved** daily reports (drafts and rejected reports do not
   count), on the report's date, with their cost where one was entered;
 - the thresholds of ``standards/progress_alerts.toml`` with the organisation's overrides
-  (standards pages), so alert levels and the working week are configurable per organisation.
+  (standards pages), so alert levels and the working week are configurable per organisation;
+- where a project's quantities have been certified under a contract (the contracts app
+  registers a provider with ``register_certified_value``), earned value is the certified
+  value (certified quantities × BOQ prices) instead of the estimate from daily quantities;
+  SV, CV, CPI and EAC follow it, and ``ev_basis`` says "certified".
 
 The branch programme is every project in scope that is not a draft (optionally those whose
 planned period touches ``year``), weighted by budget like the work orders of one project.
@@ -17,8 +21,10 @@ planned period touches ``year``), weighted by budget like the work orders of one
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +93,8 @@ class Progress:
     behind: bool = False
     over_budget: bool = False
     has_costs: bool = False
+    #: "quantities" (daily quantities × unit costs) or "certified" (a contract's certificates).
+    ev_basis: str = "quantities"
 
     @property
     def behind_orders(self) -> int:
@@ -230,6 +238,45 @@ def _compute(
     )
 
 
+#: (project ids, status date) -> {project id: certified value in yuan}; see contracts.
+CertifiedValue = Callable[[Iterable[int], dt.date], dict[int, Any]]
+_CERTIFIED: list[CertifiedValue] = []
+
+
+def register_certified_value(provider: CertifiedValue) -> None:
+    """Let an app (contracts) give the certified value of projects (idempotent)."""
+    if provider not in _CERTIFIED:
+        _CERTIFIED.append(provider)
+
+
+def certified_values(project_ids: Iterable[int], day: dt.date) -> dict[int, float]:
+    ids = list(project_ids)
+    found: dict[int, float] = {}
+    for provider in _CERTIFIED:
+        for pk, value in provider(ids, day).items():
+            found[pk] = found.get(pk, 0.0) + float(value)
+    return found
+
+
+def _with_certified(result: Progress, value: float | None) -> None:
+    """Earned value from certified quantities: EV and what follows from it."""
+    if value is None:
+        return
+    f = result.figures
+    cpi = value / f.ac_yuan if f.ac_yuan > 0 else float("nan")
+    result.figures = dataclasses.replace(
+        f,
+        ev_yuan=value,
+        ev_costed_yuan=value,
+        sv_yuan=value - f.pv_yuan,
+        cv_yuan=value - f.ac_yuan if f.ac_yuan > 0 else float("nan"),
+        spi=value / f.pv_yuan if f.pv_yuan > 0 else f.spi,
+        cpi=cpi,
+        eac_yuan=f.bac_yuan / cpi if cpi > 0 and f.bac_yuan > 0 else float("nan"),
+    )
+    result.ev_basis = "certified"
+
+
 def get_project(*, user: Actor | AnonymousUser, pk: Any) -> Project:
     """The project ``pk`` if ``user`` may view it (Http404 otherwise)."""
     return access_object(Project.objects.select_related("route", "organisation"), user, pk=pk)
@@ -254,6 +301,7 @@ def project_progress(
         cls=ProjectProgress,
     )
     result.project = project
+    _with_certified(result, certified_values([project.pk], day).get(project.pk))
     return result
 
 
@@ -297,6 +345,7 @@ def branch_progress(
         if is_system(user)
         else getattr(user, "organisation_id", None)
     )
+    certified = certified_values([p.pk for p in projects], day)
     every_order = [o for p in projects for o in orders.get(p.pk, [])]
     every_row = [r for p in projects for r in quantities.get(p.pk, [])]
     result: BranchProgress = _compute(
@@ -313,7 +362,10 @@ def branch_progress(
             series=False,  # the figures only: the table does not draw each project's curve
         )
         one.project = project
+        _with_certified(one, certified.get(project.pk))
         result.projects.append(one)
+    if certified:
+        _with_certified(result, sum(one.figures.ev_yuan for one in result.projects))
     result.behind = any(p.behind for p in result.projects) or result.behind
     return result
 

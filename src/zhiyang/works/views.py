@@ -41,13 +41,9 @@ from zhiyang.works.forms import (
 from zhiyang.works.models import DailyReport, Project, WorkOrder
 
 
-def _may(request: HttpRequest, resource: str, action: str) -> bool:
-    return actors.may(request.user, resource, action)
-
-
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """``render`` with what the works tabs need."""
-    context.setdefault("tab_can_report", _may(request, "works.dailyreport", "add"))
+    context.setdefault("tab_can_report", actors.may(request.user, "works.dailyreport", "add"))
     context.setdefault("tab_can_approve", actors.may(request.user, "works.approval", "change"))
     return render(request, template, context)
 
@@ -85,7 +81,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "filter": flt,
             "page_obj": page,
             "rows": rows,
-            "can_add": _may(request, "works.project", "add"),
+            "can_add": actors.may(request.user, "works.project", "add"),
         },
     )
 
@@ -133,7 +129,7 @@ STATUS_ACTIONS = {
 
 
 def _status_buttons(request: HttpRequest, project: Project) -> list[dict[str, Any]]:
-    may_change = _may(request, "works.project", "change")
+    may_change = actors.may(request.user, "works.project", "change")
     may_approve = actors.may(request.user, "works.approval", "change")
     buttons = []
     for status in services.PROJECT_TRANSITIONS.get(project.status, ()):
@@ -194,11 +190,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "order_rows": order_rows,
         "recent": recent,
         "buttons": _status_buttons(request, project),
-        "can_edit": _may(request, "works.project", "change")
+        "can_edit": actors.may(request.user, "works.project", "change")
         and project.status != ProjectStatus.CLOSED,
-        "can_add_order": _may(request, "works.workorder", "add")
+        "can_add_order": actors.may(request.user, "works.workorder", "add")
         and project.status not in (ProjectStatus.COMPLETED, ProjectStatus.CLOSED),
-        "can_report": _may(request, "works.dailyreport", "add")
+        "can_report": actors.may(request.user, "works.dailyreport", "add")
         and project.status not in (ProjectStatus.DRAFT, ProjectStatus.CLOSED),
         "week": reports.week_start(latest or timezone.localdate()),
     }
@@ -286,7 +282,7 @@ def workorder_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     project = work_order.project
-    can_change = _may(request, "works.workorder", "change")
+    can_change = actors.may(request.user, "works.workorder", "change")
     assign_form = AssignForm(
         user=request.user,
         project=project,
@@ -532,7 +528,7 @@ def daily_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_decide": actors.may(request.user, "works.approval", "change")
         and report.status == DailyReportStatus.SUBMITTED,
         "can_correct": report.status == DailyReportStatus.REJECTED
-        and _may(request, "works.dailyreport", "add"),
+        and actors.may(request.user, "works.dailyreport", "add"),
         "form": form,
     }
     return _render(request, "works/daily_report_detail.html", context)
@@ -596,7 +592,7 @@ def weekly_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404
     project = access_object(_projects(request), request.user, "view", pk=pk)
-    if not _may(request, "works.dailyreport", "view"):
+    if not actors.may(request.user, "works.dailyreport", "view"):
         raise PermissionDenied
     week = reports.weekly_report(project, _week_param(request))
     name = reports.filename("weekly", project, week.start, fmt)

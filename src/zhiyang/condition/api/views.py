@@ -18,7 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,7 +45,9 @@ from zhiyang.condition.models import Distress, Survey, SurveyInterval, SurveyUni
 from zhiyang.condition.tasks import submit_import
 from zhiyang.core import jobs
 from zhiyang.core.access import access_object, restrict
+from zhiyang.core.actors import user_of
 from zhiyang.core.api.errors import error_response
+from zhiyang.core.api.parsers import JSON_AND_FORM_PARSERS
 from zhiyang.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from zhiyang.network import linref
 from zhiyang.network.api.views import XlsxRenderer
@@ -67,26 +69,26 @@ class SurveyViewSet(ScopedModelViewSet):
     matrix_actions = {"approve": "change", "reopen": "change", "rate": "change"}
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
-        return services.create_survey(user=self.request.user, data=data)
+        return services.create_survey(actor=user_of(self.request), data=data)
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Survey)
-        return services.update_survey(user=self.request.user, survey=obj, data=data)
+        return services.update_survey(actor=user_of(self.request), survey=obj, data=data)
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, Survey)
-        services.delete_survey(user=self.request.user, survey=obj)
+        services.delete_survey(actor=user_of(self.request), survey=obj)
 
     @extend_schema(request=None, responses=SurveySerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        survey = services.approve_survey(user=request.user, survey=self.get_object())
+        survey = services.approve_survey(actor=user_of(request), survey=self.get_object())
         return Response(self.get_serializer(survey).data)
 
     @extend_schema(request=None, responses=SurveySerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
-        survey = services.reopen_survey(user=request.user, survey=self.get_object())
+        survey = services.reopen_survey(actor=user_of(request), survey=self.get_object())
         return Response(self.get_serializer(survey).data)
 
     @extend_schema(request=None, responses=SurveySerializer)
@@ -94,7 +96,7 @@ class SurveyViewSet(ScopedModelViewSet):
     def rate(self, request: Request, pk: str | None = None) -> Response:
         survey = self.get_object()
         services.ensure_draft(survey)
-        services.rate_survey(user=request.user, survey=survey)
+        services.rate_survey(actor=user_of(request), survey=survey)
         return Response(self.get_serializer(survey).data)
 
 
@@ -148,7 +150,7 @@ class DistressViewSet(ScopedModelViewSet):
     queryset = Distress.objects.select_related("route", "district", "reported_by")
     serializer_class = DistressSerializer
     filterset_class = DistressFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = JSON_AND_FORM_PARSERS
     ordering_fields = ["reported_at", "start_m"]
 
     @extend_schema(responses={201: DistressSerializer, 200: DistressSerializer})
@@ -160,9 +162,9 @@ class DistressViewSet(ScopedModelViewSet):
         if existing is not None:
             return Response(self.get_serializer(existing).data, status=status.HTTP_200_OK)
         if data.get("start_m") is None:
-            record, created = services.report_distress(user=request.user, data=data)
+            record, created = services.report_distress(actor=user_of(request), data=data)
         else:
-            record, created = services.create_distress(user=request.user, data=data)
+            record, created = services.create_distress(actor=user_of(request), data=data)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(record).data, status=code)
 
@@ -180,11 +182,11 @@ class DistressViewSet(ScopedModelViewSet):
 
     def service_update(self, *, obj: models.Model, data: dict[str, Any]) -> models.Model:
         assert isinstance(obj, Distress)
-        return services.update_distress(user=self.request.user, distress=obj, data=data)
+        return services.update_distress(actor=user_of(self.request), distress=obj, data=data)
 
     def service_delete(self, *, obj: models.Model) -> None:
         assert isinstance(obj, Distress)
-        services.delete_distress(user=self.request.user, distress=obj)
+        services.delete_distress(actor=user_of(self.request), distress=obj)
 
 
 class ImportView(APIView):
@@ -222,7 +224,7 @@ class ImportView(APIView):
         )
         try:
             submitted = submit_import(
-                user=request.user,
+                actor=user_of(request),
                 survey=survey,
                 kind=params["kind"],
                 data=data,
@@ -283,7 +285,7 @@ class SummaryView(APIView):
         params = query.validated_data
         return Response(
             services.condition_summary(
-                user=request.user,
+                actor=user_of(request),
                 year=params.get("year"),
                 survey=params.get("survey"),
                 route=params.get("route", ""),

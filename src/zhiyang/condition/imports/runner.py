@@ -15,6 +15,7 @@ from zhiyang.condition.imports.intervals import parse_intervals
 from zhiyang.condition.imports.profile import parse_profile
 from zhiyang.condition.imports.tables import row_count_estimate
 from zhiyang.condition.models import Survey
+from zhiyang.core.actors import Actor
 from zhiyang.network.importexport.common import ImportValidationError, RowError
 
 # Files with more rows than this (and every profile) are imported by a background task.
@@ -50,7 +51,7 @@ def needs_background(kind: str, data: bytes, filename: str) -> bool:
 
 def run_import(
     *,
-    user: Any,
+    actor: Actor,
     survey: Survey,
     kind: str,
     data: bytes,
@@ -86,7 +87,7 @@ def run_import(
         parsed = parse_intervals(data, filename, route=survey.route, progress=rows_read)
         report(70, _("Writing %(count)d intervals") % {"count": len(parsed.rows)})
         written = services.write_intervals(
-            user=user, survey=survey, rows=parsed.rows, fields=parsed.fields, source="intervals"
+            actor=actor, survey=survey, rows=parsed.rows, fields=parsed.fields, source="intervals"
         )
         summary.update(
             rows=len(parsed.rows),
@@ -106,7 +107,7 @@ def run_import(
         )
         report(70, _("Writing %(count)d intervals") % {"count": len(profile.rows)})
         written = services.write_intervals(
-            user=user, survey=survey, rows=profile.rows, fields=profile.fields, source="profile"
+            actor=actor, survey=survey, rows=profile.rows, fields=profile.fields, source="profile"
         )
         summary.update(
             rows=len(profile.rows),
@@ -124,7 +125,7 @@ def run_import(
             pavement_at=services.pavement_at(survey),
         )
         report(70, _("Writing %(count)d distress records") % {"count": len(distress.rows)})
-        created = services.replace_imported_distress(user=user, survey=survey, rows=distress.rows)
+        created = services.replace_imported_distress(actor=actor, survey=survey, rows=distress.rows)
         summary.update(
             rows=len(distress.rows), distress_created=created, ignored_columns=distress.ignored
         )

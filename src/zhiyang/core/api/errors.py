@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
@@ -43,7 +51,49 @@ def error_response(
     return Response({"error": body}, status=status_code)
 
 
+def request_limit_error(exc: BaseException | None) -> tuple[int, str, str]:
+    """Status, code and message of a request Django refused before any view ran.
+
+    Oversized bodies and files answer 413, too many fields or files 400; any other
+    suspicious request a plain 400 (its details are for the server log, not the client).
+    """
+    from zhiyang.core.uploads import FileTooBig
+
+    if isinstance(exc, FileTooBig):
+        mb = settings.MAX_UPLOAD_FILE_BYTES / (1024 * 1024)
+        return (
+            413,
+            "too_large",
+            _("An uploaded file is too large (at most %(mb).0f MB).") % {"mb": mb},
+        )
+    if isinstance(exc, RequestDataTooBig):
+        mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        return (
+            413,
+            "too_large",
+            _("The request body is too large (at most %(mb).1f MB).") % {"mb": mb},
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return (
+            400,
+            "too_many_fields",
+            _("The request has too many fields (at most %(n)d).")
+            % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS},
+        )
+    if isinstance(exc, TooManyFilesSent):
+        return (
+            400,
+            "too_many_files",
+            _("The request has too many files (at most %(n)d).")
+            % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
+        )
+    return 400, "bad_request", _("The request could not be understood.")
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, SuspiciousOperation):
+        status_code, code, message = request_limit_error(exc)
+        return error_response(status_code=status_code, code=code, message=message)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -56,6 +106,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        # A service's own refusal (a step the role may not take): its message, our shape.
+        exc = exceptions.PermissionDenied(*(exc.args[:1] or ()))
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from zhiyang.core import actors
 from zhiyang.core.access import may
 
 METHOD_ACTIONS = {
@@ -32,6 +33,9 @@ class RolePermission(BasePermission):
     Views without a model (e.g. health, schema) only need authentication unless they set
     their own permission classes. Row scope is not checked here: querysets are restricted
     in ``ScopedViewSetMixin.get_queryset`` so out-of-scope objects are simply not found.
+    An action guarded by another resource of the matrix (approving a daily report is
+    ``works.approval``) names it in the view's ``action_resources``, so that role is asked
+    here, before the object's state or the body are looked at.
     """
 
     def has_permission(self, request: Request, view: Any) -> bool:
@@ -44,4 +48,7 @@ class RolePermission(BasePermission):
             model = getattr(queryset, "model", None)
         if model is None:
             return True
-        return may(user, model, action_for(request, view))
+        if not may(user, model, action_for(request, view)):
+            return False
+        resource = getattr(view, "action_resources", {}).get(getattr(view, "action", None))
+        return resource is None or actors.may(user, resource, "change")

@@ -164,12 +164,17 @@ class ObjectListView(PageView):
     def extra_context(self) -> dict[str, Any]:
         return {}
 
+    def filter_data(self) -> Any:
+        """Hook: the FilterSet's data (the query string; a page may fill in defaults the
+        API does not have, e.g. open alarms only)."""
+        return self.request.GET or None
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.require("view")
         rows = self.restricted("view")
         filterset = None
         if self.filterset_class is not None:
-            filterset = self.filterset_class(request.GET or None, queryset=rows, request=request)
+            filterset = self.filterset_class(self.filter_data(), queryset=rows, request=request)
             rows = filterset.qs
         table = self.table_class(self.get_rows(rows), request=request)
         if self.export and request.GET.get(EXPORT_PARAM) == "xlsx":

@@ -24,7 +24,7 @@ from zhiyang.core.access import restrict
 from zhiyang.core.actors import user_of
 from zhiyang.core.api.errors import error_response
 from zhiyang.core.api.viewsets import ScopedModelViewSet
-from zhiyang.network import importexport, linref, services
+from zhiyang.network import importexport, linref, mapview, services
 from zhiyang.network.api.serializers import (
     ChainagePointSerializer,
     ChainageQuerySerializer,
@@ -198,7 +198,22 @@ class SectionViewSet(_GeoJSONListMixin, ScopedModelViewSet):
     @extend_schema(responses={200: FEATURE_COLLECTION})
     @action(detail=False, url_path="geojson", pagination_class=None)
     def geojson(self, request: Request) -> Response:
-        return self.feature_collection()
+        """The filtered sections; ``bbox`` bounds them to a view (shared FilterSet) and a
+        ``zoom`` below the detail zoom simplifies each line to a screen pixel."""
+        view = mapview.parse_view(request.query_params)
+        queryset = self.filter_queryset(self.get_queryset()).defer("route__geometry")
+        features = []
+        for section in queryset:
+            feature = section_feature(section)
+            geometry = feature.get("geometry")
+            if not view.detailed and geometry and geometry.get("type") == "LineString":
+                coords = mapview.simplify(geometry["coordinates"], view.zoom)
+                feature["geometry"] = {"type": "LineString", "coordinates": coords}
+            features.append(feature)
+        return Response(
+            {"type": "FeatureCollection", "features": features},
+            content_type="application/geo+json",
+        )
 
     def service_create(self, *, data: dict[str, Any]) -> models.Model:
         return services.create_section(actor=user_of(self.request), data=data)

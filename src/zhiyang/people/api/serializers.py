@@ -25,12 +25,6 @@ class _UserPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[
         return self.chooser(request.user)
 
 
-def _zone_model() -> Any:
-    from django.apps import apps
-
-    return apps.get_model("safety", "WorkZone")
-
-
 def _file_url(serializer: Any, kind: str, obj: Any, field: str) -> str | None:
     """The scoped download URL of an uploaded file (never a public /media/ path)."""
     if not getattr(obj, field):

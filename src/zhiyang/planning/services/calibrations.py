@@ -23,21 +23,11 @@ from zhiyang.condition.choices import SurveyStatus
 from zhiyang.condition.models import SurveyUnit
 from zhiyang.core import actors
 from zhiyang.core import services as core_services
-from zhiyang.core.access import Scope, network_scope_q
+from zhiyang.core.access import organisation_scope, scope_condition
 from zhiyang.core.actors import Actor, audit_user
 from zhiyang.core.models import Organisation
 from zhiyang.planning import calibration as calib
 from zhiyang.planning.models import Calibration
-
-
-def organisation_scope(organisation: Organisation) -> Scope:
-    """The part of the network an organisation covers (as ``core.access.scope_of``)."""
-    return Scope(
-        everything=organisation.whole_network,
-        district_ids=frozenset(organisation.districts.values_list("pk", flat=True)),
-        route_ids=frozenset(organisation.routes.values_list("pk", flat=True)),
-        organisation_ids=frozenset({organisation.pk}),
-    )
 
 
 def units_in_scope(organisation: Organisation) -> Any:
@@ -45,7 +35,7 @@ def units_in_scope(organisation: Organisation) -> Any:
     units = SurveyUnit.objects.filter(survey__status=SurveyStatus.APPROVED, survey__lane=1)
     scope = organisation_scope(organisation)
     if not scope.everything:
-        units = units.filter(network_scope_q(scope)).distinct()
+        units = units.filter(scope_condition(scope, route="route", district="district")).distinct()
     return units
 
 

@@ -192,6 +192,25 @@ def _unit_pqi(candidates: lifecycle.Candidates, outcome: lifecycle.Trajectories)
     }
 
 
+def _mqi_report(
+    units: Sequence[SurveyUnit], candidates: lifecycle.Candidates, outcome: lifecycle.Trajectories
+) -> dict[str, Any]:
+    """MQI figures of the plan (reported; the optimiser's benefit stays PQI): see
+    ``zhiyang.assets.services.mqi.plan_mqi_report``."""
+    from zhiyang.assets.services.mqi import plan_mqi_report
+
+    by_pk = {u.pk: u for u in units}
+    rows = [by_pk[int(pk)] for pk in candidates.units.id]
+    return plan_mqi_report(
+        sci=[u.sci for u in rows],
+        bci=[u.bci for u in rows],
+        tci=[u.tci for u in rows],
+        lengths_m=[u.length_m for u in rows],
+        pqi_by_year=outcome.pqi[:, : len(outcome.years)],
+        pqi_now=candidates.units.pqi_now.tolist(),
+    )
+
+
 def _store(
     scenario: Scenario,
     actor: Actor,
@@ -208,6 +227,7 @@ def _store(
             selected = solution.selected if solution.ok else np.zeros(0, np.int64)
             outcome = candidates.trajectories(selected)
             trajectory = outcome.as_dict()
+            trajectory["mqi"] = _mqi_report(units, candidates, outcome)
             run = ScenarioRun.objects.create(
                 scenario=scenario,
                 budget_pct=pct,

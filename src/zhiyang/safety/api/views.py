@@ -15,13 +15,13 @@ from django.db import models
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhiyang.analytics import workzone as kernel
 from zhiyang.core.access import access_object, restrict
 from zhiyang.core.actors import user_of
+from zhiyang.core.api.parsers import JSON_AND_FORM_PARSERS
 from zhiyang.core.api.viewsets import ScopedModelViewSet
 from zhiyang.safety import services
 from zhiyang.safety.api.serializers import (
@@ -186,7 +186,7 @@ class HazardViewSet(ScopedModelViewSet):
     ).prefetch_related("events__user")
     serializer_class = HazardSerializer
     filterset_class = HazardFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = JSON_AND_FORM_PARSERS
     ordering_fields = ["reported_at", "deadline", "chainage_m"]
     matrix_actions = {a: "change" for a in HazardAction.values}
 
@@ -207,6 +207,7 @@ class HazardViewSet(ScopedModelViewSet):
 
     def _step(self, request: Request, action_name: str) -> Response:
         hazard = self.get_object()
+        services.check_step(actor=user_of(request), hazard=hazard, action=action_name)
         body = HazardStepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -217,27 +218,27 @@ class HazardViewSet(ScopedModelViewSet):
         return Response(self.get_serializer(fresh or hazard).data)
 
     @extend_schema(request=HazardStepSerializer, responses=HazardSerializer)
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=JSON_AND_FORM_PARSERS)
     def assign(self, request: Request, pk: str | None = None) -> Response:
         return self._step(request, HazardAction.ASSIGN)
 
     @extend_schema(request=HazardStepSerializer, responses=HazardSerializer)
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=JSON_AND_FORM_PARSERS)
     def rectify(self, request: Request, pk: str | None = None) -> Response:
         return self._step(request, HazardAction.RECTIFY)
 
     @extend_schema(request=HazardStepSerializer, responses=HazardSerializer)
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=JSON_AND_FORM_PARSERS)
     def verify(self, request: Request, pk: str | None = None) -> Response:
         return self._step(request, HazardAction.VERIFY)
 
     @extend_schema(request=HazardStepSerializer, responses=HazardSerializer)
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=JSON_AND_FORM_PARSERS)
     def reject(self, request: Request, pk: str | None = None) -> Response:
         return self._step(request, HazardAction.REJECT)
 
     @extend_schema(request=HazardStepSerializer, responses=HazardSerializer)
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=JSON_AND_FORM_PARSERS)
     def close(self, request: Request, pk: str | None = None) -> Response:
         return self._step(request, HazardAction.CLOSE)
 

@@ -22,6 +22,7 @@ from zhiyang.core.choices import AuditAction, Role
 from zhiyang.network import linref
 from zhiyang.network.models import Route
 from zhiyang.network.services import FIELD_LOCATE_TOLERANCE_M, district_at, locate_field_point
+from zhiyang.network.validators import validate_on_route
 from zhiyang.notify import hooks as notify_hooks
 from zhiyang.safety.choices import HazardAction, HazardStatus
 from zhiyang.safety.models import Hazard, HazardEvent, WorkZone
@@ -77,9 +78,12 @@ HAZARD_STEPS: dict[str, Step] = {
 
 def may_take(actor: Actor, hazard: Hazard, action: str) -> bool:
     """True if ``actor`` may take ``action`` on ``hazard`` now (state, role, scope)."""
+    return hazard.status in HAZARD_STEPS[action].sources and _may_step(actor, hazard, action)
+
+
+def _may_step(actor: Actor, hazard: Hazard, action: str) -> bool:
+    """True if ``actor``'s role, scope or assignment allows ``action`` (state not asked)."""
     step = HAZARD_STEPS[action]
-    if hazard.status not in step.sources:
-        return False
     if not may(actor, Hazard, "change"):
         return False
     if not restrict(Hazard.objects.filter(pk=hazard.pk), actor, "change").exists():
@@ -97,9 +101,12 @@ def allowed_steps(actor: Actor, hazard: Hazard) -> list[str]:
 
 
 def check_step(*, actor: Actor, hazard: Hazard, action: str) -> None:
-    """Refuse a step the hazard's state does not allow (ValidationError) or the user may
-    not take (PermissionDenied); checked before the step's own inputs."""
+    """Refuse a step the user may not take (PermissionDenied), then one the hazard's state
+    does not allow (ValidationError); both before the step's own inputs (the API's order:
+    scope, permission, state, validation)."""
     step = HAZARD_STEPS[action]
+    if not _may_step(actor, hazard, action):
+        raise PermissionDenied(_("You may not take this step on this hazard."))
     if hazard.status not in step.sources:
         raise ValidationError(
             {
@@ -110,8 +117,6 @@ def check_step(*, actor: Actor, hazard: Hazard, action: str) -> None:
                 }
             }
         )
-    if not may_take(actor, hazard, action):
-        raise PermissionDenied(_("You may not take this step on this hazard."))
 
 
 def _step(
@@ -177,6 +182,8 @@ def report_hazard(*, actor: Actor, data: Mapping[str, Any]) -> tuple[Hazard, boo
         values["chainage_m"] = round(found.chainage_m, 1)
     elif values.get("route") is None:
         raise ValidationError({"route": _("Choose the route of the chainage.")})
+    # Before the district is guessed from it: a chainage off the route has none.
+    validate_on_route(values["route"], {"chainage_m": values.get("chainage_m")})
     if values.get("district") is None:
         district = district_at(values["route"], float(values["chainage_m"]))
         if district is None:

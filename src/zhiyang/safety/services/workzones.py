@@ -18,6 +18,7 @@ from zhiyang.network.chainage import format_chainage
 from zhiyang.network.services import district_at
 from zhiyang.safety.choices import ClosedLane, WorkZoneDirection
 from zhiyang.safety.models import WorkZone
+from zhiyang.standards.services import overrides_for
 
 # Zone colours on the map and in the legend (driving order).
 ZONE_COLORS = {
@@ -38,13 +39,7 @@ STANDARD_CODE = "jtg_h30_2015"
 
 def standard_overrides(actor: Actor) -> dict[str, Any]:
     """The JTG H30-2015 overrides that apply to the user's organisation (the standards
-    app's, when installed); ``{}`` means the packaged, cited values."""
-    from django.apps import apps
-
-    if not apps.is_installed("zhiyang.standards"):
-        return {}
-    from zhiyang.standards.services import overrides_for
-
+    app's); ``{}`` means the packaged, cited values."""
     return overrides_for(STANDARD_CODE, getattr(actor, "organisation_id", None))
 
 

@@ -1,12 +1,11 @@
 """The safety dashboard: open hazards by age and level, overdue ones, this month's
-inspections, active work zones and, from the people app, certificates about to expire."""
+inspections, active work zones and, from the people app (``safety.panels``), certificates
+about to expire."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,47 +15,12 @@ from django.views.decorators.http import require_GET
 
 from zhiyang.core import actors
 from zhiyang.core.access import require, restrict
-from zhiyang.safety import services
+from zhiyang.safety import panels, services
 from zhiyang.safety.choices import HazardLevel, HazardStatus, InspectionStatus, WorkZoneStatus
 from zhiyang.safety.models import Hazard, Inspection, WorkZone
 
 # Age buckets of open hazards on the dashboard (days since the report).
 AGE_BUCKETS = ((0, 7), (8, 30), (31, None))
-
-
-def certificate_panel(user: Any) -> dict[str, Any] | None:
-    """SLOT for the people app: expired and soon-expiring certificates on the dashboard.
-
-    Shown only when the people app is installed, offers ``services.certificate_alerts``
-    (rows with ``certificate``, ``level``, ``days_left``, ``label``) and the user may view
-    certificates. People models are imported here, never at module level: people depends on
-    safety, not the other way round.
-    """
-    if not apps.is_installed("zhiyang.people"):
-        return None
-    try:
-        from zhiyang.people import services as people_services
-        from zhiyang.people.models import Certificate
-    except ImportError:
-        return None
-    provider = getattr(people_services, "certificate_alerts", None)
-    if provider is None or not actors.may(user, "people.certificate", "view"):
-        return None
-    try:
-        alerts = provider(restrict(Certificate.objects.all(), user, "view"))[:10]
-        rows = [
-            {
-                "worker": str(getattr(a.certificate, "worker", "")),
-                "kind": a.certificate.get_cert_type_display(),
-                "valid_until": a.certificate.valid_until,
-                "label": a.label,
-                "expired": a.days_left < 0,
-            }
-            for a in alerts
-        ]
-    except Exception:
-        return None
-    return {"rows": rows}
 
 
 @require_GET
@@ -115,7 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 status=WorkZoneStatus.ACTIVE
             )
         ),
-        "certificates": certificate_panel(request.user),
+        "certificates": panels.panel("certificates", request.user),
         "can_report": actors.may(request.user, "safety.hazard", "add"),
     }
     return render(request, "safety/dashboard.html", context)

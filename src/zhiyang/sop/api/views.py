@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhiyang.core.access import access_object, may, restrict
 from zhiyang.core.actors import user_of
+from zhiyang.core.api.parsers import JSON_AND_FORM_PARSERS
 from zhiyang.core.api.viewsets import ScopedReadOnlyViewSet
 from zhiyang.sop import services
 from zhiyang.sop.api.serializers import (
@@ -71,7 +71,7 @@ class ChecklistRunViewSet(ScopedReadOnlyViewSet):
     ).prefetch_related("results__photos", "sign_offs")
     serializer_class = ChecklistRunSerializer
     filterset_class = RunFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = JSON_AND_FORM_PARSERS
     matrix_actions = {"sign_off": "view"}
 
     @extend_schema(

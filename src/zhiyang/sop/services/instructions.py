@@ -27,6 +27,7 @@ from zhiyang.sop.models import (
     InstructionVersion,
     WorkInstruction,
 )
+from zhiyang.standards.services import overrides_for
 from zhiyang.works.models import WorkOrder
 
 STANDARD_CODE = "jtg_f40_2004"
@@ -129,13 +130,7 @@ def published_version(process: str) -> InstructionVersion | None:
 
 def f40_parameters(organisation_id: int | None) -> dict[str, Any]:
     """JTG F40-2004 parameters with the organisation's overrides (standards app)."""
-    from django.apps import apps
-
-    overrides: dict[str, Any] = {}
-    if apps.is_installed("zhiyang.standards"):
-        from zhiyang.standards.services import overrides_for
-
-        overrides = overrides_for(STANDARD_CODE, organisation_id)
+    overrides = overrides_for(STANDARD_CODE, organisation_id)
     try:
         return specs.load_parameters(overrides or None)
     except specs.ParameterError as exc:

@@ -80,6 +80,7 @@ class PavingSetupSerializer(serializers.ModelSerializer[PavingSetup]):
             "max_gap_m",
             "max_gap_s",
             "paver_stop_s",
+            "target_passes",
             "spray_base",
             "spray_product",
             "debounce_s",

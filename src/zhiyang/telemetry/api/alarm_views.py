@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,13 +19,8 @@ from zhiyang.telemetry.api.alarm_serializers import (
     DeviceStateSerializer,
     PavingSetupSerializer,
 )
+from zhiyang.telemetry.filters import AlarmFilter
 from zhiyang.telemetry.models import Alarm, DeviceState, PavingSetup
-
-
-class AlarmFilter(filters.FilterSet):
-    class Meta:
-        model = Alarm
-        fields = ["status", "severity", "rule", "project", "device", "equipment"]
 
 
 class AlarmViewSet(ScopedReadOnlyViewSet):

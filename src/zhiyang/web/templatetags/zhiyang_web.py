@@ -107,3 +107,13 @@ def fraction_pct(value: Any) -> str:
         return f"{float(value) * 100:.2f}"
     except (TypeError, ValueError):
         return "–"
+
+
+@register.filter
+def may(user: Any, permission: str) -> bool:
+    """``{% if user|may:"fleet.serviceinterval" %}`` (view) or ``"people.checkin:add"``: the
+    permission matrix's answer, so a page shows only the links its reader may follow."""
+    from zhiyang.core import actors
+
+    resource, _sep, action = permission.partition(":")
+    return actors.may(user, resource, action or "view")

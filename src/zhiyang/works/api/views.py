@@ -14,12 +14,13 @@ from django.db import models
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhiyang.core.access import restrict
 from zhiyang.core.actors import user_of
+from zhiyang.core.api.parsers import JSON_AND_FORM_PARSERS
 from zhiyang.core.api.viewsets import ScopedModelViewSet
 from zhiyang.works import services
 from zhiyang.works.api.serializers import (
@@ -171,9 +172,13 @@ class DailyReportViewSet(ScopedModelViewSet):
     queryset = DailyReport.objects.select_related(
         "project", "crew", "submitted_by", "approved_by"
     ).prefetch_related("machines", "quantities__work_order", "photos")
+    action_resources = {
+        "approve": services.APPROVAL_RESOURCE,
+        "reject": services.APPROVAL_RESOURCE,
+    }
     serializer_class = DailyReportSerializer
     filterset_class = DailyReportFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = JSON_AND_FORM_PARSERS
     ordering_fields = ["date", "created_at"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     matrix_actions = {"approve": "view", "reject": "view", "photos": "add"}

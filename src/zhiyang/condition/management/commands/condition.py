@@ -34,6 +34,7 @@ from zhiyang.condition.imports import (
 )
 from zhiyang.condition.models import Survey
 from zhiyang.core.access import access_object
+from zhiyang.core.actors import SYSTEM, Actor
 from zhiyang.network.chainage import ChainageError
 from zhiyang.network.filters import parse_chainage_param
 from zhiyang.network.models import Route
@@ -110,30 +111,28 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(str(m) for m in exc.messages)) from exc
 
-    def _user(self, options: dict[str, Any]) -> Any:
+    def _actor(self, options: dict[str, Any]) -> Actor:
+        """The user named by ``--as-user`` (their scope and role apply), else the system."""
         username = options.get("as_user")
         if not username:
-            return None
+            return SYSTEM
         try:
             return get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist as exc:
             raise CommandError(_("No user %(name)s.") % {"name": username}) from exc
 
-    def _survey(self, options: dict[str, Any], user: Any, action: str = "change") -> Survey:
+    def _survey(self, options: dict[str, Any], actor: Actor, action: str = "change") -> Survey:
         queryset = Survey.objects.select_related("route")
-        if user is None:
-            survey = queryset.filter(pk=options["survey"]).first()
-        else:
-            try:
-                survey = access_object(queryset, user, action, pk=options["survey"])
-            except Http404:  # the same message as a missing survey
-                survey = None
+        try:
+            survey = access_object(queryset, actor, action, pk=options["survey"])
+        except Http404:  # the same message as a missing survey
+            survey = None
         if survey is None:
             raise CommandError(_("No survey %(id)s.") % {"id": options["survey"]})
         return survey
 
     def do_create_survey(self, options: dict[str, Any]) -> None:
-        user = self._user(options)
+        actor = self._actor(options)
         route = Route.objects.filter(code__iexact=options["route"]).first()
         if route is None:
             raise CommandError(_("No route %(code)s.") % {"code": options["route"]})
@@ -142,7 +141,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(_("Write the date as YYYY-MM-DD.")) from exc
         survey = services.create_survey(
-            user=user,
+            actor=actor,
             data={
                 "route": route,
                 "survey_date": date,
@@ -157,8 +156,8 @@ class Command(BaseCommand):
         self.stdout.write(str(survey.pk))
 
     def do_import(self, options: dict[str, Any], kind: str) -> None:
-        user = self._user(options)
-        survey = self._survey(options, user)
+        actor = self._actor(options)
+        survey = self._survey(options, actor)
         path: pathlib.Path = options["path"]
         try:
             data = path.read_bytes()
@@ -179,7 +178,7 @@ class Command(BaseCommand):
         )
         try:
             summary = run_import(
-                user=user, survey=survey, kind=kind, data=data, filename=path.name, options=opts
+                actor=actor, survey=survey, kind=kind, data=data, filename=path.name, options=opts
             )
         except ImportValidationError as exc:
             lines = [exc.message(), *(f"  {e}" for e in exc.errors[:200])]
@@ -187,14 +186,14 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(summary, ensure_ascii=False))
 
     def do_rate_survey(self, options: dict[str, Any]) -> None:
-        user = self._user(options)
-        survey = self._survey(options, user)
-        count = services.rate_survey(user=user, survey=survey)
+        actor = self._actor(options)
+        survey = self._survey(options, actor)
+        count = services.rate_survey(actor=actor, survey=survey)
         self.stdout.write(_("%(count)d evaluation units computed.") % {"count": count})
 
     def do_approve(self, options: dict[str, Any]) -> None:
-        user = self._user(options)
-        survey = services.approve_survey(user=user, survey=self._survey(options, user))
+        actor = self._actor(options)
+        survey = services.approve_survey(actor=actor, survey=self._survey(options, actor))
         self.stdout.write(_("Survey %(id)s approved.") % {"id": survey.pk})
 
     def do_template(self, options: dict[str, Any]) -> None:

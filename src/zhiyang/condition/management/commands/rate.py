@@ -23,7 +23,7 @@ from zhiyang.condition import rating_io
 class Command(BaseCommand):
     help = _(
         "Rate pavement condition units from a CSV file after JTG 5210-2018 or JTG H20-2007 "
-        "(PCI, RQI, RDI, SRI, PBI, PWI, PQI, MQI and grades)."
+        "(PCI, RQI, RDI, SRI, PBI, PWI, PQI, SCI, BCI, TCI, MQI and grades)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -78,6 +78,14 @@ class Command(BaseCommand):
             _("Rated %(count)d units after %(code)s (parameters %(version)s).")
             % {"count": len(table.rows), "code": params.code, "version": params.version}
         )
+        rates = rating_io.good_rates(table, results)
+        shown = ", ".join(
+            f"{index.upper()} {value:.1f} %"
+            for index, value in rates.items()
+            if value == value  # NaN: no unit rated for this index
+        )
+        if shown:
+            self.stderr.write(_("Good rate (优良率, by length): %(rates)s") % {"rates": shown})
 
     def _parameters(self, edition: str, overrides_path: pathlib.Path | None) -> Any:
         if overrides_path is None:

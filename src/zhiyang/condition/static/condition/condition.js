@@ -12,7 +12,10 @@
     entry.layer.eachLayer(function (lyr) {
       var p = lyr.feature && lyr.feature.properties;
       if (p && String(p.unit) === String(focus)) {
-        if (lyr.getBounds) entry.map.fitBounds(lyr.getBounds(), { maxZoom: 15, padding: [40, 40] });
+        // A bounded map was already fitted to the unit by the page (data-extent).
+        if (lyr.getBounds && el.dataset.bbox !== "1") {
+          entry.map.fitBounds(lyr.getBounds(), { maxZoom: 15, padding: [40, 40] });
+        }
         lyr.openPopup();
         el.setAttribute("data-focused-unit", focus);
       }

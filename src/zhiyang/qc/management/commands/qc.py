@@ -50,10 +50,30 @@ class Command(BaseCommand):
         p.add_argument(
             "--cell-size", type=str, default="0.5", help=_("Cell size in metres (default 0.5).")
         )
-        p.add_argument("--target-passes", type=int, required=True, help=_("Target pass count."))
+        p.add_argument(
+            "--target-passes",
+            type=int,
+            default=None,
+            help=_("Target pass count (default: the standards data, 7)."),
+        )
         p.add_argument("--icmv-target", type=float, default=None, help=_("ICMV target value."))
         p.add_argument(
-            "--max-gap", type=str, default="5", help=_("Largest time gap within a pass, seconds.")
+            "--max-gap",
+            type=str,
+            default=str(compaction.DEFAULTS.max_gap_s),
+            help=_("Largest time gap within a pass, seconds."),
+        )
+        p.add_argument(
+            "--reversal-hysteresis",
+            type=str,
+            default=str(compaction.DEFAULTS.reversal_hysteresis_m),
+            help=_("Travel back (m) that makes a reversal a new pass."),
+        )
+        p.add_argument(
+            "--noise-radius",
+            type=str,
+            default=str(compaction.DEFAULTS.noise_radius_m),
+            help=_("Radius (m) of GNSS jitter of a standing roller that draws nothing."),
         )
         p.add_argument("--veta", action="store_true", help=_("Read a Veta tagged data file."))
         p.add_argument(
@@ -109,8 +129,16 @@ class Command(BaseCommand):
     def _compaction(self, options: dict[str, Any]) -> None:
         cell = _positive(options["cell_size"])
         max_gap = _positive(options["max_gap"])
+        if options["target_passes"] is None:
+            options["target_passes"] = compaction.DEFAULTS.target_passes
         if options["target_passes"] < 1:
             raise CommandError(_("The target pass count must be at least 1."))
+        params = compaction.DEFAULTS.with_(
+            cell_size_m=cell,
+            max_gap_s=max_gap,
+            reversal_hysteresis_m=_positive(options["reversal_hysteresis"]),
+            noise_radius_m=_positive(options["noise_radius"]),
+        )
         tracks = (
             read_veta(options["tracks"]) if options["veta"] else read_tracks_csv(options["tracks"])
         )
@@ -120,11 +148,12 @@ class Command(BaseCommand):
             tracks.easting_m,
             tracks.northing_m,
             tracks.drum_width_m,
-            cell_size_m=cell,
             direction=tracks.direction,
+            heading_deg=tracks.heading_deg,
+            speed_m_s=tracks.speed_m_s,
             surface_temp_c=tracks.surface_temp_c,
             icmv=tracks.icmv,
-            max_gap_s=max_gap,
+            params=params,
         )
         summary = compaction.summarize(
             grid,

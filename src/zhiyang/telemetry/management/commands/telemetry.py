@@ -49,6 +49,22 @@ class Command(BaseCommand):
             default=30.0,
             help=_("Seconds before a WAL segment becomes Parquet."),
         )
+        p.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help=_(
+                "Subscriber processes sharing the load through an MQTT 5 shared subscription "
+                "(default 1: one plain subscription)."
+            ),
+        )
+        p.add_argument(
+            "--group",
+            help=_(
+                "Shared subscription group (default from ZHIYANG_MQTT_SHARED_GROUP; "
+                "'zhiyang' with --processes above 1)."
+            ),
+        )
 
         p = sub.add_parser(
             "broker-config", help=_("Write Mosquitto's password and ACL files from the database.")
@@ -89,9 +105,7 @@ class Command(BaseCommand):
         getattr(self, "_" + options["subcommand"].replace("-", "_"))(options)
 
     def _subscribe(self, options: dict[str, Any]) -> None:
-        from zhiyang.telemetry.ingest import Ingestor, lake_root
-        from zhiyang.telemetry.lake import Lake
-        from zhiyang.telemetry.mqtt import Subscriber, settings_from_env
+        from zhiyang.telemetry.mqtt import settings_from_env
 
         logging.basicConfig(
             level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
@@ -110,6 +124,71 @@ class Command(BaseCommand):
                 config.password = options["password_file"].read_text(encoding="utf-8").strip()
             except OSError as exc:
                 raise CommandError(str(exc)) from None
+        if options.get("group"):
+            config.shared_group = options["group"]
+        processes = int(options.get("processes") or 1)
+        if processes < 1:
+            raise CommandError(_("--processes must be at least 1."))
+        if processes > 1:
+            config.shared_group = config.shared_group or "zhiyang"
+            self._run_members(config, processes, options)
+            return
+        self._run_one(config, options)
+
+    def _run_members(self, config: Any, processes: int, options: dict[str, Any]) -> None:
+        """Fork one subscriber per process (client id ``<id>-<n>``), all in one shared
+        subscription group; SIGTERM stops them all; fails if any member failed."""
+        import dataclasses
+        import multiprocessing
+        import os
+
+        from django import db
+
+        db.connections.close_all()  # each member opens its own connection
+        context = multiprocessing.get_context("fork")
+        members = []
+        for n in range(processes):
+            member = dataclasses.replace(config, client_id=f"{config.client_id}-{n}")
+            process = context.Process(
+                target=self._member_main, args=(member, options), name=f"subscriber-{n}"
+            )
+            process.start()
+            members.append(process)
+
+        def stop(signum: int, frame: Any) -> None:
+            for process in members:
+                if process.pid and process.is_alive():
+                    os.kill(process.pid, signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(
+            _("Started %(n)d subscribers in shared group %(group)s.")
+            % {"n": processes, "group": config.shared_group}
+        )
+        self.stdout.flush()
+        for process in members:
+            process.join()
+        if any(process.exitcode for process in members):
+            raise CommandError(
+                _(
+                    "The ingest failed; see the log. "
+                    "Unacknowledged readings will be delivered again."
+                )
+            )
+
+    def _member_main(self, config: Any, options: dict[str, Any]) -> None:
+        try:
+            self._run_one(config, options)
+        except CommandError as exc:
+            self.stderr.write(str(exc))
+            raise SystemExit(1) from None
+
+    def _run_one(self, config: Any, options: dict[str, Any]) -> None:
+        from zhiyang.telemetry.ingest import Ingestor, lake_root
+        from zhiyang.telemetry.lake import Lake
+        from zhiyang.telemetry.mqtt import Subscriber
+
         lake = Lake(options["lake"] or lake_root(), segment_age_s=options["segment_age"]).open()
         ingestor = Ingestor(lake, transport="mqtt")
         subscriber = Subscriber(ingestor, config)

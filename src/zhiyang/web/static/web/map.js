@@ -18,6 +18,11 @@
  * without `title` and `popup` get the route/section popup (route, chainage, district,
  * pavement). Pages render their own legends in HTML. After drawing, the div gets
  * data-layers-drawn="N" (browser tests wait for it); window.zhiyangMaps lists maps.
+ * popup_url    fetched (JSON with the same title/popup/url properties) when the popup
+ *              opens, so big layers need not carry every popup's text
+ * data-bbox="1" bounded data: the map first fits data-extent ("west,south,east,north"), then
+ * requests data-geojson-url with &bbox=west,south,east,north&zoom=Z of its view, again after
+ * every pan or zoom (the newest answer wins); data-layers-drawn is set after each draw.
  * data-fit="0" keeps the view instead of fitting the data; `zhiyang:map-drawn` is
  * dispatched on the div with the entry {element, map, layer, count} as detail. Page scripts
  * use window.zhiyangMaps.onDrawn(callback), which also calls back for maps drawn before the
@@ -192,8 +197,59 @@
     }
     var entry = { element: el, map: map, layer: null, count: 0 };
     window.zhiyangMaps.push(entry);
+    var bounded = el.dataset.bbox === "1";
+    var extent = (el.dataset.extent || "").split(",").map(Number);
+    if (bounded && extent.length === 4 && extent.every(isFinite)) {
+      map.fitBounds([[extent[1], extent[0]], [extent[3], extent[2]]], { padding: [20, 20], maxZoom: 15, animate: false });
+    }
 
-    fetchAll(el.dataset.geojsonUrl, [], function (features) {
+    // Bounded maps ask for half a view more on each side, and ask again only when the view
+    // leaves what was loaded or the zoom changes (a popup panning into view does not reload).
+    var loaded = null;
+    function viewUrl() {
+      var url = el.dataset.geojsonUrl;
+      if (!bounded) return url;
+      var b = map.getBounds().pad(0.5);
+      loaded = { bounds: b, zoom: Math.round(map.getZoom()) };
+      var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
+        return v.toFixed(5);
+      }).join(",");
+      return url + (url.indexOf("?") < 0 ? "?" : "&") + "bbox=" + box + "&zoom=" + Math.round(map.getZoom());
+    }
+
+    var generation = 0;
+    function load() {
+      var mine = ++generation;
+      fetchAll(viewUrl(), [], function (features) {
+        if (mine === generation) drawFeatures(features);
+      }, function (error) {
+        if (mine !== generation) return;
+        showMessage(el, text("textError", "The map data could not be loaded."));
+        el.setAttribute("data-map-error", String(error && error.message || error));
+        el.setAttribute("data-layers-drawn", "0");
+      });
+    }
+
+    function fetchPopup(lyr, p) {
+      fetch(p.popup_url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (data) {
+          p.popup = Array.isArray(data.popup) ? data.popup : [];
+          if (data.title) p.title = data.title;
+          if (data.url) { p.url = data.url; p.url_label = data.url_label; }
+          p.popup_loaded = true;
+          lyr.setPopupContent(popupHtml(p, el.dataset.routeUrl));
+        })
+        .catch(function () {
+          lyr.setPopupContent(popupHtml(p, el.dataset.routeUrl) +
+            '<p class="map-popup-error">' + esc(text("textError", "The map data could not be loaded.")) + "</p>");
+        });
+    }
+
+    function drawFeatures(features) {
       var routes = {};
       features.forEach(function (f) {
         var p = f.properties || {};
@@ -214,28 +270,54 @@
         onEachFeature: function (f, lyr) {
           var p = f.properties || {};
           lyr.bindPopup(popupHtml(p, el.dataset.routeUrl));
+          if (p.popup_url && /^\//.test(String(p.popup_url))) {
+            lyr.on("popupopen", function () { if (!p.popup_loaded) fetchPopup(lyr, p); });
+          }
           if (lyr.setStyle && !(lyr instanceof L.CircleMarker)) {
             var base = numberOr(p.weight, 5);
             lyr.on("mouseover", function () { lyr.setStyle({ weight: base + 3 }); });
             lyr.on("mouseout", function () { layer.resetStyle(lyr); });
           }
         }
-      }).addTo(map);
+      });
+      if (entry.layer) map.removeLayer(entry.layer);
+      layer.addTo(map);
       entry.layer = layer;
       entry.count = layer.getLayers().length;
       var bounds = layer.getBounds();
       map.invalidateSize();  // the layout may have settled since the map was created
+      var box = el.querySelector(".map-message");
+      if (box) box.remove();
       if (bounds.isValid()) {
-        if (el.dataset.fit !== "0") map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
-      } else showMessage(el, text("textEmpty", "No road sections to show."));
+        if (el.dataset.fit !== "0" && !bounded) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+      } else if (!bounded || !(extent.length === 4 && extent.every(isFinite))) {
+        showMessage(el, text("textEmpty", "No road sections to show."));
+      }
       fillLegend(el, routes, colours);
       el.setAttribute("data-layers-drawn", String(entry.count));
       el.dispatchEvent(new CustomEvent("zhiyang:map-drawn", { bubbles: true, detail: entry }));
-    }, function (error) {
-      showMessage(el, text("textError", "The map data could not be loaded."));
-      el.setAttribute("data-map-error", String(error && error.message || error));
-      el.setAttribute("data-layers-drawn", "0");
-    });
+    }
+
+    load();
+    if (bounded) {
+      var timer = null;
+      var popupOpen = false, stale = false;
+      var reload = function () {
+        if (loaded && loaded.zoom === Math.round(map.getZoom()) && loaded.bounds.contains(map.getBounds())) return;
+        // Replacing the layer would close the popup being read: wait until it is closed.
+        if (popupOpen) { stale = true; return; }
+        load();
+      };
+      map.on("popupopen", function () { popupOpen = true; });
+      map.on("popupclose", function () {
+        popupOpen = false;
+        if (stale) { stale = false; reload(); }
+      });
+      map.on("moveend", function () {
+        clearTimeout(timer);
+        timer = setTimeout(reload, 250);
+      });
+    }
 
     // Keep Leaflet's size right when the layout changes (drawer, rotation).
     if (window.ResizeObserver) new ResizeObserver(function () { map.invalidateSize(); }).observe(el);

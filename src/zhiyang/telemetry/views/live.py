@@ -28,14 +28,12 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from zhiyang.core.access import access_object, may, require, restrict
 from zhiyang.core.actors import user_of
 from zhiyang.core.forms import add_service_errors
-from zhiyang.core.pagination import page_of
 from zhiyang.fleet.choices import TYPE_COLOURS, EquipmentType
 from zhiyang.fleet.geo import route_features
 from zhiyang.network.models import Route
@@ -49,7 +47,6 @@ from zhiyang.telemetry.models import (
     PavingSetup,
     Severity,
 )
-from zhiyang.telemetry.rules import RULES
 from zhiyang.works.models import Project
 
 OPEN = (AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED)
@@ -255,96 +252,6 @@ def live_stream(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-# --------------------------------------------------------------------------- alarms
-
-
-class AlarmFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Open")), ("all", _("All")), *AlarmStatus.choices],
-    )
-    severity = forms.ChoiceField(
-        label=_("Severity"), required=False, choices=[("", "—"), *Severity.choices]
-    )
-    rule = forms.ChoiceField(label=_("Rule"), required=False)
-    project = forms.ModelChoiceField(
-        label=_("Project"), required=False, queryset=Project.objects.none()
-    )
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        rule_field = self.fields["rule"]
-        assert isinstance(rule_field, forms.ChoiceField)
-        rule_field.choices = [("", "—")] + [
-            (rule, alarm_services.rule_label(rule)) for rule in RULES
-        ]
-        field = self.fields["project"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = restrict(Project.objects.all(), user, "view").order_by("code")
-
-
-@require_GET
-def alarm_list(request: HttpRequest) -> HttpResponse:
-    """Alarms with filters (open ones first by default)."""
-    require(request, "telemetry.alarm", "view")
-    form = AlarmFilterForm(request.GET or None, user=request.user)
-    rows = restrict(Alarm.objects.all(), request.user, "view").select_related(
-        "equipment", "device", "project", "acknowledged_by", "resolved_by"
-    )
-    status = ""
-    if form.is_valid():
-        data = form.cleaned_data
-        status = data["status"]
-        if data["severity"]:
-            rows = rows.filter(severity=data["severity"])
-        if data["rule"]:
-            rows = rows.filter(rule=data["rule"])
-        if data["project"]:
-            rows = rows.filter(project=data["project"])
-    if status == "":
-        rows = rows.filter(status__in=OPEN)
-    elif status != "all":
-        rows = rows.filter(status=status)
-    page = page_of(request, rows.order_by("-raised_at", "-id"))
-    context = {
-        "form": form,
-        "form_wrap": {"form": form},
-        "page_obj": page,
-        "rows": list(page.object_list),
-        "can_change": may(request.user, Alarm, "change"),
-    }
-    return render(request, "telemetry/alarm_list.html", context)
-
-
-@require_POST
-def alarm_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Acknowledge or resolve (POST, CSRF); JSON for fetch, a redirect for a form."""
-    require(request, "telemetry.alarm", "change")
-    alarm = access_object(Alarm.objects.all(), request.user, "change", pk=pk)
-    service = {
-        "acknowledge": alarm_services.acknowledge_alarm,
-        "resolve": alarm_services.resolve_alarm,
-    }[action]
-    wants_json = "application/json" in request.headers.get("Accept", "")
-    try:
-        alarm = service(actor=user_of(request), alarm=alarm)
-    except ValidationError as exc:
-        if wants_json:
-            return JsonResponse(
-                {"error": {"code": "invalid", "message": exc.messages[0]}}, status=400
-            )
-        messages.error(request, exc.messages[0])
-    else:
-        if wants_json:
-            return JsonResponse(alarm_payload(alarm))
-        messages.success(request, _("Alarm updated."))
-    target = request.POST.get("next") or reverse("telemetry:alarm-list")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = reverse("telemetry:alarm-list")
-    return redirect(target)
-
-
 # --------------------------------------------------------------------------- setup
 
 
@@ -363,6 +270,7 @@ class PavingSetupForm(forms.ModelForm):  # type: ignore[type-arg]
             "max_gap_m",
             "max_gap_s",
             "paver_stop_s",
+            "target_passes",
             "spray_base",
             "spray_product",
             "debounce_s",

@@ -1,0 +1,1 @@
+"""Pages of the assets app, one module per topic, all declarations on the page frame."""

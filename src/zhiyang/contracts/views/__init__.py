@@ -1,0 +1,1 @@
+"""Contracts pages on the frame, one module per topic."""
