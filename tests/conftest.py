@@ -4,7 +4,6 @@ small two-district network."""
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -15,15 +14,14 @@ from django.conf import settings
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from zhiyang.core.choices import Role
-from zhiyang.core.models import Organisation, User
-from zhiyang.network.models import District, Route, Section
+from tests import factories
+from zhiyang.core.models import User
+from zhiyang.network.models import District, Section
 
 # The session's shared demo (``demo_snapshot``): see tests/shared_demo.py.
 pytest_plugins = ["tests.shared_demo"]
 
-_serial = itertools.count(1)
-PASSWORD = "correct-horse-battery-9"
+PASSWORD = factories.PASSWORD
 BROWSER_TEST_TIMEOUT_S = 240
 
 
@@ -67,19 +65,7 @@ def _default_language() -> Any:
 def make_user(db: Any) -> Callable[..., User]:
     """Factory: ``make_user(role="engineer", organisation=org, **fields)``."""
 
-    def make(
-        role: str = Role.VIEWER,
-        organisation: Organisation | None = None,
-        password: str = PASSWORD,
-        **fields: Any,
-    ) -> User:
-        username = fields.pop("username", f"{role}-{next(_serial)}")
-        user = User(username=username, role=role, organisation=organisation, **fields)
-        user.set_password(password)
-        user.save()
-        return user
-
-    return make
+    return factories.user
 
 
 @pytest.fixture
@@ -104,23 +90,16 @@ def two_districts(db: Any) -> dict[str, Any]:
     """
     east = District.objects.create(code="140221", name="阳高县", name_en="Yanggao")
     west = District.objects.create(code="140226", name="左云县", name_en="Zuoyun")
-    g1 = Route.objects.create(
-        code="G109",
+    g1 = factories.route(
+        "G109",
         name="京拉线",
-        admin_level="national",
-        tech_class="class1",
-        pavement="asphalt",
-        start_m=0,
-        end_m=10_000,
         geometry={"type": "LineString", "coordinates": [[112.70, 40.01], [112.81, 40.02]]},
     )
-    s1 = Route.objects.create(
-        code="S203",
+    s1 = factories.route(
+        "S203",
         name="大浑线",
         admin_level="provincial",
         tech_class="class2",
-        pavement="asphalt",
-        start_m=0,
         end_m=5_000,
         geometry={"type": "LineString", "coordinates": [[113.75, 40.36], [113.80, 40.38]]},
     )
@@ -130,11 +109,9 @@ def two_districts(db: Any) -> dict[str, Any]:
     sec_east = Section.objects.create(
         route=s1, start_m=0, end_m=5_000, width_m=9, lanes=2, pavement="asphalt", district=east
     )
-    org_east = Organisation.objects.create(code="east", name="East works")
-    org_east.districts.add(east)
-    org_west = Organisation.objects.create(code="west", name="West works")
-    org_west.districts.add(west)
-    org_all = Organisation.objects.create(code="all", name="Branch", whole_network=True)
+    org_east = factories.organisation("east", "East works", districts=[east])
+    org_west = factories.organisation("west", "West works", districts=[west])
+    org_all = factories.organisation("all", "Branch", whole_network=True)
     return {
         "east": east,
         "west": west,

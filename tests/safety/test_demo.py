@@ -6,22 +6,16 @@ from typing import Any
 
 import pytest
 
-from zhiyang.core.models import Organisation
-from zhiyang.demo.services import DemoContext, load_network
+from tests import factories
+from zhiyang.demo.services import DemoContext
 from zhiyang.safety import demo
 from zhiyang.safety.models import Hazard, Incident, Inspection, WorkZone
 
 
 @pytest.fixture
-def demo_base(db: Any, make_user: Any) -> DemoContext:
+def demo_base(db: Any) -> DemoContext:
     """The demo network and the three users the safety demo acts as."""
-    load_network()
-    branch = Organisation.objects.create(code="branch", name="Branch", whole_network=True)
-    users = {
-        name: make_user(name, branch, username=name)
-        for name in ("safety_officer", "worker", "engineer")
-    }
-    return DemoContext(branch=branch, works_area=branch, users=users)
+    return factories.demo_context(("safety_officer", "worker", "engineer"), works_area=False)
 
 
 def test_demo_loads_once(demo_base: DemoContext) -> None:

@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests import factories
 from zhiyang.core.choices import Role
 from zhiyang.sop import services
-from zhiyang.works.models import Project, WorkOrder
+from zhiyang.works.models import WorkOrder
 
 
 def jpeg(name: str = "p.jpg") -> SimpleUploadedFile:
@@ -28,31 +28,30 @@ def jpeg(name: str = "p.jpg") -> SimpleUploadedFile:
 @pytest.fixture
 def world(two_districts: dict[str, Any], make_user: Any) -> dict[str, Any]:
     west = two_districts["org_west"]
-    project = Project.objects.create(
+    project = factories.project(
         organisation=west,
+        route=two_districts["g1"],
         code="P-WEST",
         name="G109 overlay",
-        route=two_districts["g1"],
         start_m=1000.0,
         end_m=3000.0,
         treatment="mill_and_inlay",
-        planned_start=dt.date(2026, 3, 1),
-        planned_end=dt.date(2026, 3, 20),
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 3, 20),
         status="in_progress",
     )
-    orders = {}
-    for n, process in enumerate(("paving", "tack_coat", "work_zone", "rolling"), 1):
-        orders[process] = WorkOrder.objects.create(
-            project=project,
-            process=process,
+    orders = {
+        process: factories.work_order(
+            project,
+            process,
             title=f"{process} order",
             sequence=n,
-            planned_quantity=Decimal("100"),
             unit="m2",
-            planned_start=dt.date(2026, 3, 1),
-            planned_end=dt.date(2026, 3, 10),
+            end=dt.date(2026, 3, 10),
             status="in_progress",
         )
+        for n, process in enumerate(("paving", "tack_coat", "work_zone", "rolling"), 1)
+    }
     return {
         **two_districts,
         "project": project,

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from zhiyang.core.models import Organisation
-from zhiyang.demo.services import DemoContext, load_network
+from tests import factories
+from zhiyang.demo.services import DemoContext
 from zhiyang.sop import demo
 from zhiyang.sop.guards import failed_hold_points
 from zhiyang.sop.models import ChecklistRun, NonConformance
@@ -16,15 +16,10 @@ from zhiyang.works import demo as works_demo
 
 
 @pytest.fixture
-def demo_base(db: Any, make_user: Any) -> DemoContext:
-    load_network()
-    branch = Organisation.objects.create(code="branch", name="Branch", whole_network=True)
-    area = Organisation.objects.create(code="area", name="Area")
-    users = {
-        name: make_user(name, branch, username=name)
-        for name in ("worker", "qc_inspector", "engineer", "manager", "safety_officer")
-    }
-    context = DemoContext(branch=branch, works_area=area, users=users)
+def demo_base(db: Any) -> DemoContext:
+    context = factories.demo_context(
+        ("worker", "qc_inspector", "engineer", "manager", "safety_officer")
+    )
     works_demo.load_demo_data(context=context)
     return context
 

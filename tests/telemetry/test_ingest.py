@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from tests.telemetry.conftest import roller_reading
 from zhiyang.telemetry import schema
 from zhiyang.telemetry.ingest import Busy, Ingestor, Raw
@@ -99,29 +100,16 @@ def test_seq_older_than_window_is_dead_lettered(tmp_path: Path, device_factory) 
 
 
 def test_project_from_in_progress_work_order(lake: Lake, device_factory, two_districts) -> None:
-    from zhiyang.works.models import Project, WorkOrder
-
     device = device_factory(code="R-7", organisation=two_districts["org_east"])
-    project = Project.objects.create(
+    project = factories.project(
         organisation=two_districts["org_east"],
+        route=two_districts["g1"],
         code="PRJ-7",
         name="Overlay",
-        route=two_districts["g1"],
-        start_m=0.0,
-        end_m=1000.0,
-        treatment="crack_sealing",
-        planned_start=dt.date(2026, 5, 1),
-        planned_end=dt.date(2026, 9, 1),
-    )
-    order = WorkOrder.objects.create(
-        project=project,
-        process="paving",
-        title="Paving",
-        planned_quantity=100,
-        planned_start=dt.date(2026, 5, 1),
-        planned_end=dt.date(2026, 6, 1),
-        status="in_progress",
-    )
+        start=dt.date(2026, 5, 1),
+        end=dt.date(2026, 9, 1),
+    )  # 0 to 1000 m, crack sealing
+    order = factories.work_order(project, "paving", end=dt.date(2026, 6, 1), status="in_progress")
     order.equipment.add(device.equipment)
     items: list[schema.Accepted] = []
     ingestor = Ingestor(lake, on_accepted=items.extend)

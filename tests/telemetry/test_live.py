@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from zhiyang.core.actors import SYSTEM
 from zhiyang.core.choices import Role
-from zhiyang.core.models import AuditLog, Organisation
+from zhiyang.core.models import AuditLog
 from zhiyang.fleet.choices import EquipmentType
 from zhiyang.fleet.models import Equipment
-from zhiyang.network.models import Route
 from zhiyang.telemetry import live
 from zhiyang.telemetry.models import Alarm, Device, DeviceState, PavingSetup
 from zhiyang.telemetry.schema import Accepted, Reading
@@ -35,38 +35,21 @@ def _fresh_engine() -> Any:
 @pytest.fixture
 def site(db: Any) -> dict[str, Any]:
     """Org A with a project, a paver, a steel roller and their devices; org B with a truck."""
-    a = Organisation.objects.create(code="org-a", name="Org A")
-    b = Organisation.objects.create(code="org-b", name="Org B")
-    route = Route.objects.create(
-        code="G999",
-        name="测试线",
-        admin_level="national",
-        tech_class="class1",
-        pavement="asphalt",
-        start_m=0,
-        end_m=10_000,
-        geometry={"type": "LineString", "coordinates": [[103.0, 36.0], [103.1, 36.0]]},
-    )
-    project = Project.objects.create(
+    a = factories.organisation("org-a", "Org A")
+    b = factories.organisation("org-b", "Org B")
+    route = factories.route("G999")  # 10 km, national, asphalt
+    project = factories.project(
         organisation=a,
+        route=route,
         code="P-LIVE",
         name="Live test",
-        route=route,
-        start_m=0,
         end_m=5_000,
-        treatment="crack_sealing",
-        planned_start=date(2026, 11, 1),
-        planned_end=date(2026, 12, 1),
-    )
-    paver = Equipment.objects.create(
-        organisation=a, code="PV-A", equipment_type=EquipmentType.PAVER
-    )
-    roller = Equipment.objects.create(
-        organisation=a, code="SR-A", equipment_type=EquipmentType.STEEL_DRUM_ROLLER
-    )
-    truck = Equipment.objects.create(
-        organisation=b, code="TR-B", equipment_type=EquipmentType.TRUCK
-    )
+        start=date(2026, 11, 1),
+        end=date(2026, 12, 1),
+    )  # crack sealing
+    paver = factories.equipment(a, "PV-A", EquipmentType.PAVER)
+    roller = factories.equipment(a, "SR-A", EquipmentType.STEEL_DRUM_ROLLER)
+    truck = factories.equipment(b, "TR-B", EquipmentType.TRUCK)
     return {
         "a": a,
         "b": b,

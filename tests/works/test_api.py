@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from tests.images import png
 from zhiyang.works import guards
-from zhiyang.works.models import DailyReport, Project
+from zhiyang.works.models import DailyReport
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/works"
@@ -176,16 +177,14 @@ def test_daily_report_refusals(works_world: dict[str, Any], api_client_for: Any)
         api_client_for(w["viewer"]).post(f"{BASE}/daily-reports/", base, format="json").status_code
         == 403
     )
-    other = Project.objects.create(
+    other = factories.project(
         organisation=w["org_east"],
+        route=w["s1"],
         code="EAST-1",
         name="east",
-        route=w["s1"],
-        start_m=0,
-        end_m=1000,
         treatment="fog_seal",
-        planned_start=w["today"],
-        planned_end=w["today"],
+        start=w["today"],
+        end=w["today"],
         status="approved",
     )
     response = client.post(f"{BASE}/daily-reports/", {**base, "project": other.pk}, format="json")

@@ -6,24 +6,18 @@ from typing import Any
 
 import pytest
 
-from zhiyang.core.models import Organisation
-from zhiyang.demo.services import DemoContext, load_network
+from tests import factories
+from zhiyang.demo.services import DemoContext
 from zhiyang.works import demo
 from zhiyang.works.models import DailyReport, Project, WorkOrder
 
 
 @pytest.fixture
-def demo_base(db: Any, make_user: Any) -> DemoContext:
+def demo_base(db: Any) -> DemoContext:
     from zhiyang.fleet import demo as fleet_demo
     from zhiyang.people import demo as people_demo
 
-    load_network()
-    branch = Organisation.objects.create(code="branch", name="Branch", whole_network=True)
-    area = Organisation.objects.create(code="area", name="Area")
-    users = {
-        name: make_user(name, branch, username=name) for name in ("worker", "engineer", "manager")
-    }
-    context = DemoContext(branch=branch, works_area=area, users=users)
+    context = factories.demo_context(("worker", "engineer", "manager"))
     people_demo.load_demo_data(context=context)
     fleet_demo.load_demo_data(context=context)
     return context

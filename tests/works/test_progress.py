@@ -11,6 +11,7 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
+from tests import factories
 from zhiyang.core.choices import Role
 from zhiyang.works import progress
 from zhiyang.works.models import DailyQuantity, DailyReport, Project, WorkOrder
@@ -33,40 +34,33 @@ def _report(project: Project, day: dt.date, status: str, rows: list[tuple[Any, .
 @pytest.fixture
 def world(two_districts: dict[str, Any], make_user: Any) -> dict[str, Any]:
     west = two_districts["org_west"]
-    project = Project.objects.create(
+    project = factories.project(
         organisation=west,
+        route=two_districts["g1"],
         code="P-WEST",
         name="G109 resurfacing",
-        route=two_districts["g1"],
         start_m=1000,
         end_m=3000,
         treatment="mill_and_inlay",
-        planned_start=dt.date(2026, 3, 2),
-        planned_end=dt.date(2026, 3, 13),
         status="in_progress",
-    )
-    a = WorkOrder.objects.create(
-        project=project,
-        process="milling",
-        title="Milling",
+    )  # 2 to 13 March 2026
+    a = factories.work_order(
+        project,
+        "milling",
         sequence=1,
-        planned_quantity=Decimal(100),
         unit="m2",
         unit_cost_yuan=Decimal(10),
-        planned_start=dt.date(2026, 3, 2),
-        planned_end=dt.date(2026, 3, 6),
+        end=dt.date(2026, 3, 6),
         status="in_progress",
     )
-    b = WorkOrder.objects.create(
-        project=project,
-        process="paving",
-        title="Paving",
+    b = factories.work_order(
+        project,
+        "paving",
         sequence=2,
         planned_quantity=Decimal(50),
         unit="t",
         unit_cost_yuan=Decimal(40),
-        planned_start=dt.date(2026, 3, 4),
-        planned_end=dt.date(2026, 3, 13),
+        start=dt.date(2026, 3, 4),
         status="in_progress",
     )
     _report(project, dt.date(2026, 3, 2), "approved", [(a, 30, 280)])
@@ -148,38 +142,30 @@ def test_other_organisations_project_is_404(world, client):
 
 
 def test_branch_progress_weights_projects_by_budget(world):
-    other = Project.objects.create(
+    other = factories.project(
         organisation=world["org_east"],
+        route=world["s1"],
         code="P-EAST",
         name="S203 crack sealing",
-        route=world["s1"],
-        start_m=0,
-        end_m=1000,
-        treatment="crack_sealing",
-        planned_start=dt.date(2026, 3, 2),
-        planned_end=dt.date(2026, 3, 3),
+        end=dt.date(2026, 3, 3),
         status="approved",
-    )
-    WorkOrder.objects.create(
-        project=other,
-        process="crack_sealing",
+    )  # 0 to 1000 m, crack sealing
+    factories.work_order(
+        other,
+        "crack_sealing",
         title="Sealing",
         planned_quantity=Decimal(1000),
         unit="m",
         unit_cost_yuan=Decimal(1),
-        planned_start=dt.date(2026, 3, 2),
-        planned_end=dt.date(2026, 3, 3),
     )
-    Project.objects.create(  # a draft is not in the programme
+    factories.project(  # a draft is not in the programme
         organisation=world["org_west"],
+        route=world["g1"],
         code="P-DRAFT",
         name="draft",
-        route=world["g1"],
-        start_m=0,
         end_m=100,
         treatment="fog_seal",
-        planned_start=dt.date(2026, 3, 2),
-        planned_end=dt.date(2026, 3, 3),
+        end=dt.date(2026, 3, 3),
     )
     branch = progress.branch_progress(user=world["branch"], status_date=DAY)
     assert [p.project.code for p in branch.projects] == ["P-EAST", "P-WEST"]
@@ -240,16 +226,14 @@ def test_dashboard_tiles(world):
 
 
 def test_project_without_work_orders(world, client):
-    empty = Project.objects.create(
+    empty = factories.project(
         organisation=world["org_west"],
+        route=world["g1"],
         code="P-EMPTY",
         name="not planned yet",
-        route=world["g1"],
-        start_m=0,
         end_m=500,
         treatment="fog_seal",
-        planned_start=dt.date(2026, 3, 2),
-        planned_end=dt.date(2026, 3, 3),
+        end=dt.date(2026, 3, 3),
         status="approved",
     )
     result = progress.project_progress(user=world["manager"], project=empty, status_date=DAY)
