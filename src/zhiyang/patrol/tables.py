@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.core.pages import BadgeColumn, Column, DateColumn, NumberColumn, Table
 from zhiyang.network.tables import ChainageColumn
@@ -44,7 +45,7 @@ class FindingTable(Table):
     unit = Column(_("Unit"))
     place = ChainageColumn(_("Place"), sort=True)
     status = BadgeColumn(_("Status"), prefix="patrol-status-", sort=True)
-    reported_at = DateColumn(_("Reported"), sort=True)
+    reported_at = DateColumn(pgettext_lazy("time", "Reported"), sort=True)
 
     class Meta:
         order_by = ("-reported_at", "-id")

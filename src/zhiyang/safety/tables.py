@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyang.core.pages import BadgeColumn, Column, DateColumn, NumberColumn, Table
 from zhiyang.network.tables import ChainageColumn
@@ -26,7 +27,7 @@ class HazardTable(Table):
     status = Column(_("Status"), sort=True, css="nowrap")
     place = ChainageColumn(_("Place"), sort=True)
     deadline = DateColumn(_("Deadline"), sort=True, template="safety/cells/hazard_deadline.html")
-    reported_at = DateColumn(_("Reported"), sort=True)
+    reported_at = DateColumn(pgettext_lazy("time", "Reported"), sort=True)
 
     class Meta:
         order_by = ("-reported_at", "-id")
