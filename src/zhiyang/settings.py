@@ -264,6 +264,10 @@ SPECTACULAR_SETTINGS = {
         "NcrStatusEnum": "zhiyang.sop.choices.NcrStatus",
         "TreatmentEnum": "zhiyang.works.choices.Treatment",
         "PavementEnum": "zhiyang.network.choices.Pavement",
+        "FindingCategoryEnum": "zhiyang.patrol.choices.FindingCategory",
+        "FindingKindEnum": "zhiyang.patrol.choices.FindingKind",
+        "QuantityUnitEnum": "zhiyang.patrol.choices.QuantityUnit",
+        "StructureTechnicalClassEnum": "zhiyang.assets.choices.TechnicalClass",
     },
 }
 

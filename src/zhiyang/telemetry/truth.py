@@ -99,6 +99,29 @@ def roller_passes(shift: Any, *, step_m: float = 0.25) -> list[TruePass]:
     return out
 
 
+def roller_chainage(shift: Any, device: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The noise-free chainage and lateral offset of a roller of a simulated shift at each
+    of the shift's sample times (what its GNSS would read without noise), from the planned
+    movements the simulator drove."""
+    segments = shift.roller_segments.get(device)
+    if segments is None:
+        shift.messages(device)  # plans the rollers' movements
+        segments = shift.roller_segments[device]
+    t = np.asarray(shift.times, dtype=np.float64)
+    t0 = np.array([s.t0 for s in segments])
+    t1 = np.array([s.t1 for s in segments])
+    c0 = np.array([s.c0 for s in segments])
+    c1 = np.array([s.c1 for s in segments])
+    o0 = np.array([s.o0 for s in segments])
+    o1 = np.array([s.o1 for s in segments])
+    k = np.clip(np.searchsorted(t0, t, side="right") - 1, 0, len(segments) - 1)
+    span = t1[k] - t0[k]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.where(span > 0, np.clip((t - t0[k]) / span, 0.0, 1.0), 0.0)
+    f = np.where(t >= t1[k], 1.0, f)
+    return c0[k] + (c1[k] - c0[k]) * f, o0[k] + (o1[k] - o0[k]) * f
+
+
 def _flush(
     shift: Any,
     device: str,

@@ -82,7 +82,7 @@ class DamageSerializer(serializers.ModelSerializer[Damage]):
         fields = ["index", "item", "quantity", "chainage_m", "note"]
 
 
-class InspectionSerializer(serializers.ModelSerializer[Inspection]):
+class AssetInspectionSerializer(serializers.ModelSerializer[Inspection]):
     asset = ScopedPrimaryKeyField(queryset=Asset.objects.all(), required=False, allow_null=True)
     route = ScopedSlugField(slug_field="code", queryset=Route.objects.all(), required=False)
     district: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
@@ -116,7 +116,7 @@ class InspectionSerializer(serializers.ModelSerializer[Inspection]):
         extra_kwargs = {"inspected_on": {"required": False}}
 
 
-class FindingSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AssetFindingSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """A patrol finding: category (sci/tci, subgrade/facility or an asset type code),
     chainage, damage type (+ severity), quantity."""
 

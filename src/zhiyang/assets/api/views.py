@@ -18,10 +18,10 @@ from rest_framework.response import Response
 
 from zhiyang.assets import geo, services
 from zhiyang.assets.api.serializers import (
+    AssetFindingSerializer,
+    AssetInspectionSerializer,
     AssetSerializer,
     AssetTypeSerializer,
-    FindingSerializer,
-    InspectionSerializer,
 )
 from zhiyang.assets.filters import AssetFilter, InspectionFilter
 from zhiyang.assets.models import Asset, AssetType, Inspection
@@ -112,13 +112,13 @@ class InspectionViewSet(ScopedModelViewSet):
     queryset = Inspection.objects.select_related("asset", "route", "district").prefetch_related(
         "damages"
     )
-    serializer_class = InspectionSerializer
+    serializer_class = AssetInspectionSerializer
     filterset_class = InspectionFilter
     ordering_fields = ["inspected_on", "chainage_m"]
     matrix_actions = {"finding": "add"}
     http_method_names = ["get", "post", "delete", "head", "options"]
 
-    @extend_schema(responses={201: InspectionSerializer, 200: InspectionSerializer})
+    @extend_schema(responses={201: AssetInspectionSerializer, 200: AssetInspectionSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -130,12 +130,12 @@ class InspectionViewSet(ScopedModelViewSet):
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(inspection).data, status=code)
 
-    @extend_schema(request=FindingSerializer, responses=InspectionSerializer)
+    @extend_schema(request=AssetFindingSerializer, responses=AssetInspectionSerializer)
     @action(detail=False, methods=["post"])
     def finding(self, request: Request) -> Response:
         """A patrol finding as an inspection with one damage item (idempotent by
         ``source_ref``)."""
-        body = FindingSerializer(data=request.data, context=self.get_serializer_context())
+        body = AssetFindingSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         inspection, created = services.create_inspection_from_finding(
             actor=user_of(request), **body.validated_data

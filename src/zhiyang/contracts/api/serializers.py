@@ -253,7 +253,7 @@ class VariationSerializer(serializers.ModelSerializer):
         ]
 
 
-class TemplateItemSerializer(serializers.ModelSerializer):
+class AssessmentTemplateItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AssessmentTemplateItem
         fields = [
@@ -269,7 +269,7 @@ class TemplateItemSerializer(serializers.ModelSerializer):
 
 
 class TemplateSerializer(serializers.ModelSerializer):
-    items = TemplateItemSerializer(many=True)
+    items = AssessmentTemplateItemSerializer(many=True)
 
     class Meta:
         model = AssessmentTemplate
