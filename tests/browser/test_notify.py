@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import PHONE, shoot
+from zhiyang.core.pagination import DEFAULT_PER_PAGE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +49,7 @@ def test_inbox_on_a_phone(logged_in: Callable[..., Any], lang: str) -> None:
     assert page.locator("#inbox-badge .notify-count").inner_text() in (str(unread), "99+")
     badge.click()
     page.wait_for_selector("#inbox-table")
-    assert page.locator("#inbox-table tr.notify-unread").count() == min(unread, 25)
+    assert page.locator("#inbox-table tr.notify-unread").count() == min(unread, DEFAULT_PER_PAGE)
     assert page.locator("text=Daily report 2 to approve").count() == 1
     no_sideways_scroll(page)
     shoot(page, "notify-inbox", lang, PHONE)
