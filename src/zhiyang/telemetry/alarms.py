@@ -27,7 +27,7 @@ from zhiyang.core.models import AuditLog
 from zhiyang.core.roles import resource_of
 from zhiyang.core.services import create_object, update_object
 from zhiyang.notify import hooks as notify_hooks
-from zhiyang.telemetry.models import Alarm, AlarmStatus, PavingSetup, Severity
+from zhiyang.telemetry.models import OPEN_ALARM_STATUSES, Alarm, AlarmStatus, PavingSetup, Severity
 from zhiyang.telemetry.rules import Event, notified_roles
 
 RULE_LABELS: dict[str, Any] = {
@@ -267,7 +267,7 @@ def resolve_alarm(*, actor: Actor, alarm: Alarm) -> Alarm:
         actor=actor,
         alarm=alarm,
         status=AlarmStatus.RESOLVED,
-        allowed=(AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED),
+        allowed=OPEN_ALARM_STATUSES,
         message=_("This alarm is already resolved."),
     )
 

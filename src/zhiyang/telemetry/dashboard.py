@@ -15,17 +15,16 @@ from django.utils.translation import gettext_lazy, pgettext
 from zhiyang.core import actors
 from zhiyang.core.access import restrict
 from zhiyang.telemetry import alarms as alarm_services
-from zhiyang.telemetry.models import Alarm, AlarmStatus, Severity
+from zhiyang.telemetry.models import OPEN_ALARM_STATUSES, Alarm, AlarmStatus, Severity
 from zhiyang.web.tiles import Tile
 from zhiyang.web.today import TodayItem
 
-OPEN = (AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED)
 #: Open alarms listed one by one on the today page; the rest are summed up in one line.
 TODAY_LIMIT = 8
 
 
 def open_alarms(user: Any) -> QuerySet[Alarm]:
-    return restrict(Alarm.objects.filter(status__in=OPEN), user)
+    return restrict(Alarm.objects.filter(status__in=OPEN_ALARM_STATUSES), user)
 
 
 def tiles(user: Any) -> list[Tile]:

@@ -13,12 +13,16 @@ from zhiyang.core.access import restrict
 from zhiyang.core.filters import id_filter
 from zhiyang.telemetry.alarms import rule_label
 from zhiyang.telemetry.choices import MachineType, Transport
-from zhiyang.telemetry.models import Alarm, AlarmStatus, DeadLetter, Device, Severity
+from zhiyang.telemetry.models import (
+    OPEN_ALARM_STATUSES,
+    Alarm,
+    AlarmStatus,
+    DeadLetter,
+    Device,
+    Severity,
+)
 from zhiyang.telemetry.rules import RULES
 from zhiyang.works.models import Project
-
-# The alarms still waiting for someone (the alarm page's default).
-OPEN = (AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED)
 
 
 class DeviceFilter(django_filters.FilterSet):
@@ -93,7 +97,7 @@ class AlarmFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset: QuerySet[Alarm], name: str, value: str) -> QuerySet[Alarm]:
         if value == "open":
-            return queryset.filter(status__in=OPEN)
+            return queryset.filter(status__in=OPEN_ALARM_STATUSES)
         if value == "all":
             return queryset
         return queryset.filter(status=value)

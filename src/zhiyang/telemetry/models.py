@@ -183,6 +183,10 @@ class AlarmStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
+#: The statuses of an alarm still open (not yet resolved).
+OPEN_ALARM_STATUSES = (AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED)
+
+
 class PavingSetup(models.Model):
     """How a project paves: what the live rules compare its machines' readings with.
 

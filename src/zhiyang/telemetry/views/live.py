@@ -41,6 +41,7 @@ from zhiyang.telemetry import alarms as alarm_services
 from zhiyang.telemetry.labels import FIELD_LABELS
 from zhiyang.telemetry.live import state_payload
 from zhiyang.telemetry.models import (
+    OPEN_ALARM_STATUSES,
     Alarm,
     AlarmStatus,
     DeviceState,
@@ -49,7 +50,6 @@ from zhiyang.telemetry.models import (
 )
 from zhiyang.works.models import Project
 
-OPEN = (AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED)
 #: Rows seen in the last poll window are looked at again: a row written by a process whose
 #: clock read ``now`` before another's commit still reaches the page.
 OVERLAP = timedelta(seconds=2)
@@ -144,7 +144,7 @@ def live_page(request: HttpRequest) -> HttpResponse:
     project = _project_filter(request)
     now = timezone.now()
     states = list(_states(request.user, project).order_by("device__code"))
-    open_alarms = list(_alarms(request.user, project).filter(status__in=OPEN))
+    open_alarms = list(_alarms(request.user, project).filter(status__in=OPEN_ALARM_STATUSES))
     projects = restrict(Project.objects.all(), request.user, "view").order_by("code")
     stream = reverse("telemetry:live-stream")
     query = f"?since={_us(now)}.{_us(now)}"
